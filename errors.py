@@ -1,0 +1,79 @@
+"""Stable error and warning codes.
+
+An error stops one document (its row in documents.parquet says status
+"error" with the code); a warning is kept in the document's ``warnings``.
+Warnings marked ``degrades`` mean part of the document could not be read as
+intended, which makes the document's status "partial".
+
+Codes are part of the output contract: never renumber or rename one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    template: str
+    degrades: bool = False
+
+    def format(self, **kwargs: object) -> str:
+        return self.template.format(**kwargs)
+
+
+class Errors:
+    file_not_found = Code("file_not_found", "no such file")
+    not_a_file = Code("not_a_file", "not a regular file")
+    empty_file = Code("empty_file", "the file is empty (0 bytes)")
+    unsupported_format = Code(
+        "unsupported_format", "unsupported format {suffix!r} (supported: {supported})"
+    )
+    undecodable_text = Code(
+        "undecodable_text", "cannot decode the text as UTF-8, UTF-16 or GB18030"
+    )
+    pdf_unreadable = Code("pdf_unreadable", "cannot open the PDF: {detail}")
+    pdf_encrypted = Code("pdf_encrypted", "the PDF is encrypted and no valid password was given")
+    no_text = Code("no_text", "no text could be read from the file")
+    internal_error = Code("internal_error", "unexpected {exc_type}: {detail} (please report this file)")
+
+
+class Warnings:
+    numbering_gap = Code(
+        "numbering_gap", "{what} {got} follows {prev}: expected {expected}", degrades=True
+    )
+    issue_without_fields = Code(
+        "issue_without_fields", "issue {label} has no labelled fields", degrades=True
+    )
+    duplicate_field = Code(
+        "duplicate_field", "issue {label} repeats the field {field!r}; the texts were joined"
+    )
+    deadline_unreadable = Code(
+        "deadline_unreadable", "cannot read a date in the deadline {raw!r}", degrades=True
+    )
+    milestone_year_inferred = Code(
+        "milestone_year_inferred", "the date {raw!r} has no year; {year} was assumed"
+    )
+    no_task_list = Code("no_task_list", "no task list (整改任务清单) was found")
+    no_reference_year = Code(
+        "no_reference_year", "the document names no year; dates printed without one stay undated"
+    )
+    duplicated_text = Code(
+        "duplicated_text", "removed a sentence printed twice in a row ({text!r}), as fake-bold PDFs do"
+    )
+
+
+class ZhenggaiError(Exception):
+    """An error that stops one document. Carries a stable code."""
+
+    def __init__(self, code: Code, path: Path | str | None = None, **kwargs: object):
+        self.code = code
+        self.path = str(path) if path is not None else None
+        self.detail = code.format(**kwargs)
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"[{self.code.code}] {where}{self.detail}"

@@ -1,0 +1,382 @@
+"""Repair extracted text and join wrapped lines into paragraphs, keeping a
+map from every cleaned character back to its original page, line and column.
+
+Repairs, in order:
+1. page furniture: page-number footers ("— 66 —", "第 3 页"), running
+   headers and footers repeated on most pages, blank lines;
+2. per line: full-width digits and letters to half-width, stray spaces
+   next to Chinese text ("2022 年 9 月底" → "2022年9月底"), ASCII
+   punctuation inside Chinese text to full width;
+3. wrapped lines joined into paragraphs: Chinese lines join without a space;
+   a short line ends a paragraph; a numbered item, an indented line or a
+   field label starts one;
+4. per paragraph: wrong glyphs from broken font maps (data/glyphs.tsv) and
+   sentences printed twice by fake-bold rendering.
+
+Every repair that removes characters only drops their map entries; every
+replacement is one character for one, so offsets stay exact.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from ..errors import Warnings
+from ..model import Diagnostic, Span, TextRun
+from . import markers
+from .source import PhysicalLine, SourceText
+
+PAGE_NUMBER_LINE = regex.compile(
+    r"^\s*(?:[—–\-－]+\s*\d{1,4}\s*[—–\-－]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
+_CJK = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7]")
+_HAN = regex.compile(r"\p{Han}")
+_DUPLICATE_SENTENCE = regex.compile(r"(?:(?<=^)|(?<=[。！？；、：]))([^。！？；\n]{4,60}[。！？])\1")
+_FULLWIDTH_ALNUM = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
+_FULLWIDTH_ALNUM.update({"％": "%", "\u3000": " ", "\u00a0": " "})
+_TO_FULLWIDTH_IN_CJK = {"(": "（", ")": "）"}
+_TO_FULLWIDTH_BETWEEN_CJK = {",": "，", ";": "；", ":": "："}
+
+
+@dataclass(frozen=True)
+class GlyphRule:
+    wrong: str
+    right: str
+    rule: str  # always | opens:X | closes:X | between_letters
+    why: str
+
+
+@lru_cache(maxsize=1)
+def glyph_rules() -> tuple[GlyphRule, ...]:
+    rules = []
+    text = resources.files(__package__).joinpath("data/glyphs.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        wrong, right, rule, why = line.split("\t")
+        if len(wrong) != 1 or len(right) != 1:
+            raise ValueError(f"glyphs.tsv: replacements must be one character for one: {line!r}")
+        if not (rule in ("always", "between_letters") or rule.startswith(("opens:", "closes:"))):
+            raise ValueError(f"glyphs.tsv: unknown rule {rule!r}")
+        rules.append(GlyphRule(wrong, right, rule, why))
+    return tuple(rules)
+
+
+@dataclass(frozen=True)
+class CleanSettings:
+    """How the cleaner decides paragraph breaks.
+
+    label_words: field labels ("责任单位", …) that start a new paragraph when
+    a line begins with one followed by a colon.
+    short_line_gap: a line that ends this many character widths before the
+    text column's right edge ends its paragraph (PDF geometry).
+    plain_short_line_gap: the same for plain text, where widths are only
+    estimated from character counts (full-width 1, ASCII 0.5), so the
+    margin is wider.
+    paragraph_indent: a line indented this many character widths starts a
+    paragraph (PDF only).
+    header_min_pages: a line repeated at the top or bottom of at least this
+    many pages (and of half the pages) is a running header or footer.
+    """
+
+    label_words: tuple[str, ...] = ()
+    short_line_gap: float = 1.5
+    plain_short_line_gap: float = 3.5
+    paragraph_indent: float = 1.5
+    header_min_pages: int = 3
+
+    def __post_init__(self) -> None:
+        if self.short_line_gap <= 0 or self.plain_short_line_gap <= 0:
+            raise ValueError("short line gaps must be positive")
+        if self.paragraph_indent <= 0:
+            raise ValueError("paragraph_indent must be positive")
+        if self.header_min_pages < 2:
+            raise ValueError("header_min_pages must be at least 2")
+        if any(not w for w in self.label_words):
+            raise ValueError("label_words must not contain empty strings")
+
+
+@dataclass
+class CleanText:
+    """Cleaned text: paragraphs joined by "\\n", with a per-character map to
+    the physical line (index into ``physical``) and column it came from."""
+
+    text: str
+    physical: list[PhysicalLine]
+    origin_line: array
+    origin_column: array
+    page_count: int
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def paragraphs(self) -> list[tuple[int, str]]:
+        """(start offset, text) of every paragraph."""
+        out, offset = [], 0
+        for para in self.text.split("\n"):
+            out.append((offset, para))
+            offset += len(para) + 1
+        return out
+
+    def span(self, start: int, end: int) -> Span:
+        """Evidence for text[start:end] (end exclusive, end > start)."""
+        if not (0 <= start < end <= len(self.text)):
+            raise ValueError(f"bad span [{start}, {end}) for text of length {len(self.text)}")
+        first = self.physical[self.origin_line[start]]
+        last = self.physical[self.origin_line[end - 1]]
+        return Span(
+            start=start,
+            end=end,
+            page_start=first.page,
+            line_start=first.line,
+            page_end=last.page,
+            line_end=last.line,
+        )
+
+    def runs(self) -> list[TextRun]:
+        """Run-length encoding of the character map (newlines excluded)."""
+        runs: list[TextRun] = []
+        text, lines, cols = self.text, self.origin_line, self.origin_column
+        i, n = 0, len(text)
+        while i < n:
+            if text[i] == "\n":
+                i += 1
+                continue
+            j = i + 1
+            while (
+                j < n
+                and text[j] != "\n"
+                and lines[j] == lines[i]
+                and cols[j] == cols[i] + (j - i)
+            ):
+                j += 1
+            phys = self.physical[lines[i]]
+            runs.append(TextRun(start=i, end=j, page=phys.page, line=phys.line, column=cols[i]))
+            i = j
+        return runs
+
+
+@dataclass
+class _Line:
+    index: int  # into SourceText.lines
+    chars: list[str]
+    cols: list[int]
+    raw_width: float
+    right_gap: float | None
+    indent: float | None
+    # Whether right_gap was measured (PDF) or estimated from the text.
+    measured: bool
+
+
+@dataclass
+class _Paragraph:
+    chars: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    cols: list[int] = field(default_factory=list)
+
+
+def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> CleanText:
+    furniture = _furniture(source.lines, settings)
+    kept = [
+        line
+        for i, phys in enumerate(source.lines)
+        if i not in furniture and phys.text.strip()
+        for line in [_normalize_line(i, phys)]
+        if line.chars
+    ]
+    _estimate_right_gaps(kept)
+    paragraphs = _join(kept, settings)
+    warnings: list[Diagnostic] = []
+    for para in paragraphs:
+        _repair_glyphs(para)
+    removed_duplicates = [_drop_duplicate_sentences(para) for para in paragraphs]
+
+    chars: list[str] = []
+    origin_line, origin_column = array("i"), array("i")
+    duplicate_offsets = []
+    for para, dups in zip(paragraphs, removed_duplicates):
+        if chars:
+            chars.append("\n")
+            origin_line.append(origin_line[-1])
+            origin_column.append(origin_column[-1] + 1)
+        base = len(chars)
+        duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
+        chars.extend(para.chars)
+        origin_line.extend(para.lines)
+        origin_column.extend(para.cols)
+    result = CleanText(
+        text="".join(chars),
+        physical=source.lines,
+        origin_line=origin_line,
+        origin_column=origin_column,
+        page_count=source.page_count,
+        warnings=warnings,
+    )
+    for at, sentence in duplicate_offsets:
+        warnings.append(
+            Diagnostic(
+                code=Warnings.duplicated_text.code,
+                message=Warnings.duplicated_text.format(text=sentence),
+                span=result.span(at, at + len(sentence)),
+            )
+        )
+    return result
+
+
+def _furniture(lines: list[PhysicalLine], settings: CleanSettings) -> set[int]:
+    """Indices of page numbers and running headers/footers."""
+    out = {i for i, line in enumerate(lines) if PAGE_NUMBER_LINE.match(line.text)}
+    by_page: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if i not in out and line.text.strip():
+            by_page.setdefault(line.page, []).append(i)
+    if len(by_page) < settings.header_min_pages:
+        return out
+    pages_with: dict[str, set[int]] = {}
+    edge_indices: dict[str, list[int]] = {}
+    for page, indices in by_page.items():
+        for i in indices[:2] + indices[-2:]:
+            key = regex.sub(r"\d+", "#", regex.sub(r"\s+", "", lines[i].text))
+            pages_with.setdefault(key, set()).add(page)
+            edge_indices.setdefault(key, []).append(i)
+    need = max(settings.header_min_pages, len(by_page) / 2)
+    for key, pages in pages_with.items():
+        if len(pages) >= need:
+            out.update(edge_indices[key])
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))
+
+
+def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
+    raw = phys.text
+    chars: list[str] = []
+    cols: list[int] = []
+    has_han = bool(_HAN.search(raw))
+    n = len(raw)
+    pending_space = False
+    for col, ch in enumerate(raw):
+        ch = _FULLWIDTH_ALNUM.get(ch, ch)
+        if ch == "．" and chars and chars[-1].isdigit():
+            ch = "."
+        if ch.isspace():
+            pending_space = bool(chars)
+            continue
+        if pending_space:
+            # A space survives only between two non-Chinese characters
+            # ("PM 2.5" stays, "2022 年" does not).
+            if not _is_cjk(chars[-1]) and not _is_cjk(ch):
+                chars.append(" ")
+                cols.append(col - 1)
+            pending_space = False
+        if has_han and ch in _TO_FULLWIDTH_IN_CJK:
+            ch = _TO_FULLWIDTH_IN_CJK[ch]
+        elif ch in _TO_FULLWIDTH_BETWEEN_CJK and chars and _is_cjk(chars[-1]):
+            nxt = _next_visible(raw, col + 1, n)
+            if nxt is None or _is_cjk(nxt):
+                ch = _TO_FULLWIDTH_BETWEEN_CJK[ch]
+        chars.append(ch)
+        cols.append(col)
+    stripped = raw.strip()
+    width = sum(0.5 if ord(c) < 0x2000 else 1.0 for c in stripped)
+    return _Line(index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None)
+
+
+def _next_visible(raw: str, start: int, n: int) -> str | None:
+    for k in range(start, n):
+        if not raw[k].isspace():
+            return raw[k]
+    return None
+
+
+def _estimate_right_gaps(lines: list[_Line]) -> None:
+    """Plain text has no geometry: measure each line against the typical
+    full line (the 90th percentile of widths)."""
+    plain = [line for line in lines if line.right_gap is None]
+    if len(plain) < 5:
+        return
+    widths = sorted(line.raw_width for line in plain)
+    full = widths[int(len(widths) * 0.9)]
+    for line in plain:
+        line.right_gap = full - line.raw_width
+
+
+def _starts_with_label(chars: list[str], labels: tuple[str, ...]) -> bool:
+    head = "".join(chars[:12])
+    return any(head.startswith(w) and head[len(w) : len(w) + 1] in ("：", ":") for w in labels)
+
+
+def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
+    paragraphs: list[_Paragraph] = []
+    prev: _Line | None = None
+    for line in lines:
+        if prev is None or _breaks_before(prev, line, settings):
+            paragraphs.append(_Paragraph())
+        para = paragraphs[-1]
+        if para.chars and para.chars[-1].isascii() and para.chars[-1].isalpha() and line.chars[0].isascii() and line.chars[0].isalpha():
+            para.chars.append(" ")
+            para.lines.append(para.lines[-1])
+            para.cols.append(para.cols[-1] + 1)
+        para.chars.extend(line.chars)
+        para.lines.extend([line.index] * len(line.chars))
+        para.cols.extend(line.cols)
+        prev = line
+    return paragraphs
+
+
+def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
+    limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
+    prev_short = prev.right_gap is not None and prev.right_gap >= limit
+    prev_ends = prev_short or prev.chars[-1] in markers.TERMINAL_PUNCT
+    if prev_short:
+        return True
+    if line.indent is not None and line.indent >= settings.paragraph_indent:
+        return True
+    head = "".join(line.chars[:16])
+    if markers.starts_item(head, after_paragraph_end=prev_ends):
+        return True
+    return _starts_with_label(line.chars, settings.label_words)
+
+
+def _repair_glyphs(para: _Paragraph) -> None:
+    chars = para.chars
+    for rule in glyph_rules():
+        if rule.rule == "always":
+            for i, ch in enumerate(chars):
+                if ch == rule.wrong:
+                    chars[i] = rule.right
+        elif rule.rule == "between_letters":
+            for i, ch in enumerate(chars):
+                if ch == rule.wrong and 0 < i < len(chars) - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha():
+                    chars[i] = rule.right
+        elif rule.rule.startswith("opens:"):
+            closer = rule.rule.split(":", 1)[1]
+            closer_rule = next(r for r in glyph_rules() if r.wrong == closer)
+            opened: int | None = None
+            for i, ch in enumerate(chars):
+                if ch == rule.wrong:
+                    opened = i
+                elif ch == closer and opened is not None:
+                    chars[opened] = rule.right
+                    chars[i] = closer_rule.right
+                    opened = None
+
+
+def _drop_duplicate_sentences(para: _Paragraph) -> list[tuple[int, str]]:
+    """Remove a sentence printed twice in a row; returns (offset, sentence)
+    of each kept first copy."""
+    found = []
+    text = "".join(para.chars)
+    for m in reversed(list(_DUPLICATE_SENTENCE.finditer(text))):
+        sentence = m.group(1)
+        second = m.start(1) + len(sentence)
+        del para.chars[second : m.end()]
+        del para.lines[second : m.end()]
+        del para.cols[second : m.end()]
+        found.append((m.start(1), sentence))
+    return list(reversed(found))

@@ -1,0 +1,73 @@
+"""Numbering conventions of Chinese official documents, shared by the
+cleaner (a numbered item starts a new line) and the parsers (segmentation).
+
+These are syntax, not vocabulary: field labels, deadline words and the like
+live in data files.
+"""
+
+from __future__ import annotations
+
+import regex
+
+_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMERAL = "[零〇一二三四五六七八九十百两]+"
+
+# 一、 … 四十六、
+ISSUE_MARK = regex.compile(rf"^(?P<num>{CN_NUMERAL})[、．.]")
+# （一） … ; ASCII parentheses are converted to full width by the cleaner.
+SUB_MARK = regex.compile(rf"^（(?P<num>{CN_NUMERAL})）")
+# 1. 1、 1．  A number followed by a digit ("3.2022年", "46.8ug") is ambiguous:
+# MEASURE_MARK_DIGIT matches it and callers decide.
+MEASURE_MARK = regex.compile(r"^(?P<num>\d{1,3})[.．、](?!\d)")
+MEASURE_MARK_DIGIT = regex.compile(r"^(?P<num>\d{1,3})[.．](?=\d)")
+# （1）, ①
+PAREN_NUM_MARK = regex.compile(r"^（(?P<num>\d{1,3})）")
+CIRCLED_MARK = regex.compile(r"^(?P<num>[\u2460-\u2473])")
+# 附件 1 / 附件1： / 附件：
+ANNEX_MARK = regex.compile(r"^附\s*件\s*(?P<num>\d{1,2})?\s*[：:]?")
+CHAPTER_MARK = regex.compile(rf"^第(?P<num>{CN_NUMERAL}|\d+)[章节部分篇]")
+
+TERMINAL_PUNCT = "。；：！？…”』」）"
+
+
+def cn_to_int(numeral: str) -> int:
+    """Chinese numeral (一 … 九十九, 一百 …) to int. Raises ValueError."""
+    if not numeral:
+        raise ValueError("empty numeral")
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in _CN_DIGIT_VALUES:
+            current = _CN_DIGIT_VALUES[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {numeral!r}")
+    return total + current
+
+
+def circled_to_int(ch: str) -> int:
+    return ord(ch) - 0x2460 + 1
+
+
+def starts_item(text: str, *, after_paragraph_end: bool) -> bool:
+    """Does this line start a numbered item (issue, sub-issue, measure, annex)?
+
+    A number directly followed by a digit counts only after a paragraph end:
+    "3.2022年9月底前…" after "…。" is a measure; "46.8ug/m3" wrapped from
+    the line before is not.
+    """
+    if (
+        ISSUE_MARK.match(text)
+        or SUB_MARK.match(text)
+        or MEASURE_MARK.match(text)
+        or PAREN_NUM_MARK.match(text)
+        or CIRCLED_MARK.match(text)
+        or ANNEX_MARK.match(text)
+        or CHAPTER_MARK.match(text)
+    ):
+        return True
+    return after_paragraph_end and bool(MEASURE_MARK_DIGIT.match(text))

@@ -1,0 +1,176 @@
+"""The document model: the one place that says what a document, task list,
+issue, measure, milestone and deadline are.
+
+Every stage after extraction passes a :class:`Document` forward. The JSON
+Schema in ``output/document.schema.json`` is generated from these classes
+(``python -m zhenggai.output.schema``) and a test keeps the two in sync.
+
+Offsets: every ``Span`` is a half-open interval ``[start, end)`` of character
+offsets into ``Document.text`` (the cleaned text), plus the page and line of
+the original input where it starts and ends. ``Document.text_map`` maps any
+offset of the cleaned text back to the original page, line and column.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """Where a value stands: offsets in the cleaned text and the original
+    page/line (1-based) of its first and last character."""
+
+    start: int
+    end: int
+    page_start: int
+    line_start: int
+    page_end: int
+    line_end: int
+
+
+class DocumentKind(str, Enum):
+    rectification_plan = "rectification_plan"
+    progress_report = "progress_report"
+    five_year_plan = "five_year_plan"
+    unknown = "unknown"
+
+
+class Status(str, Enum):
+    ok = "ok"
+    partial = "partial"
+    error = "error"
+
+
+Precision = Literal["day", "month", "quarter", "half", "year"]
+Recurrence = Literal["yearly", "half_yearly", "quarterly", "monthly"]
+
+
+class Deadline(_Model):
+    """A deadline phrase and what it means.
+
+    ``due_date`` is the last day of the period the phrase names
+    ("2023年底前" → 2023-12-31). It stays null when the phrase names no date
+    or cannot be read; it is never guessed.
+    """
+
+    raw: str
+    due_date: Optional[date] = None
+    precision: Optional[Precision] = None
+    immediate: bool = False
+    ongoing: bool = False
+    recurring: Optional[Recurrence] = None
+    span: Optional[Span] = None
+
+
+class Milestone(_Model):
+    """A dated clause inside a measure ("2022年9月底前，督促……")."""
+
+    due_date: Optional[date] = None
+    precision: Optional[Precision] = None
+    date_raw: str = Field(description="The date phrase as printed (cleaned)")
+    year_inferred: bool = Field(
+        default=False,
+        description="The phrase has no year; it was taken from the nearest earlier "
+        "year in the measure, or the document's reference year",
+    )
+    text: str
+    span: Span
+
+
+class Measure(_Model):
+    seq: int
+    label: Optional[str] = Field(
+        default=None, description='The number as printed ("1.", "（1）", "①"); null for an unnumbered paragraph'
+    )
+    text: str
+    milestones: list[Milestone] = Field(default_factory=list)
+    span: Span
+
+
+class Issue(_Model):
+    """One numbered issue of a task list, or one of its sub-issues."""
+
+    seq: int
+    sub_seq: Optional[int] = None
+    label: str = Field(description='The number as printed ("十六、", "（一）")')
+    problem: str
+    fields: dict[str, str] = Field(
+        default_factory=dict, description="Field label as printed → cleaned text"
+    )
+    field_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description="Field label as printed → canonical role (responsible, acceptance, goal, deadline, measures, ...)",
+    )
+    responsible_raw: Optional[str] = None
+    acceptance_raw: Optional[str] = None
+    goal: Optional[str] = None
+    deadline: Optional[Deadline] = None
+    measures: list[Measure] = Field(default_factory=list)
+    sub_issues: list[Issue] = Field(default_factory=list)
+    spans: dict[str, Span] = Field(
+        default_factory=dict,
+        description='Evidence of the problem text ("problem") and of each field, keyed by its label as printed',
+    )
+    source: Span
+
+
+class TaskList(_Model):
+    no: int
+    title: str
+    issues: list[Issue] = Field(default_factory=list)
+    span: Span
+
+
+class SourceInfo(_Model):
+    path: str
+    sha256: str
+    format: str
+
+
+class Diagnostic(_Model):
+    """A warning or error with a stable code (see ``zhenggai.errors``)."""
+
+    code: str
+    message: str
+    span: Optional[Span] = None
+
+
+class TextRun(_Model):
+    """Cleaned-text characters ``[start, end)`` come, one to one, from the
+    original page and line starting at column ``column`` (0-based)."""
+
+    start: int
+    end: int
+    page: int
+    line: int
+    column: int
+
+
+class Document(_Model):
+    schema_version: str = SCHEMA_VERSION
+    doc_id: str = Field(description="Content hash of the input file (first 16 hex digits of its SHA-256)")
+    source: SourceInfo
+    kind: DocumentKind
+    status: Status
+    title: str = ""
+    page_count: int = 0
+    reference_year: Optional[int] = Field(
+        default=None, description="Year used for dates printed without one"
+    )
+    lists: list[TaskList] = Field(default_factory=list)
+    warnings: list[Diagnostic] = Field(default_factory=list)
+    text: str = Field(default="", description="The cleaned text all spans point into")
+    text_map: list[TextRun] = Field(default_factory=list)
+
+
+Issue.model_rebuild()

@@ -1,0 +1,49 @@
+"""Parse stage: cleaned text → ``Document`` with its task lists, issues,
+fields and measures. Values are exact substrings of the cleaned text, each
+with its span; dates are left to the normalize stage."""
+
+from __future__ import annotations
+
+from ..errors import Warnings
+from ..extract import CleanText
+from ..model import Diagnostic, Document, DocumentKind, SourceInfo, Status, TaskList
+from .issues import parse_issues
+from .labels import LabelVocabulary, load_labels
+from .structure import Paragraph, detect_kind, find_lists, title_paragraphs
+
+__all__ = ["LabelVocabulary", "load_labels", "parse"]
+
+
+def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabulary | None = None) -> Document:
+    labels = labels or load_labels()
+    text = clean.text
+    paragraphs = [Paragraph(start, para) for start, para in clean.paragraphs() if para]
+    warnings: list[Diagnostic] = list(clean.warnings)
+    title = "".join(p.text for p in title_paragraphs(paragraphs))
+
+    lists = []
+    for extent in find_lists(paragraphs, labels):
+        body = paragraphs[extent.first : extent.stop]
+        issues = parse_issues(body, text, labels, clean.span, warnings)
+        if extent.title_paragraphs:
+            span = clean.span(extent.title_paragraphs[0].start, extent.title_paragraphs[-1].end)
+        else:
+            span = clean.span(body[0].start, body[0].end)
+        list_title = "".join(p.text for p in extent.title_paragraphs)
+        lists.append(TaskList(no=extent.no, title=list_title, issues=issues, span=span))
+
+    kind = detect_kind(title, has_task_list=bool(lists))
+    if not lists:
+        warnings.append(Diagnostic(code=Warnings.no_task_list.code, message=Warnings.no_task_list.format()))
+    return Document(
+        doc_id=doc_id,
+        source=source,
+        kind=kind,
+        status=Status.ok,
+        title=title,
+        page_count=clean.page_count,
+        lists=lists,
+        warnings=warnings,
+        text=text,
+        text_map=clean.runs(),
+    )

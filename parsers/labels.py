@@ -1,0 +1,64 @@
+"""Field-label vocabulary (data/labels.toml): printed label → role."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+ROLES = (
+    "responsible",
+    "lead",
+    "cooperating",
+    "leader",
+    "supervising",
+    "acceptance",
+    "goal",
+    "deadline",
+    "measures",
+    "requirements",
+)
+
+
+@dataclass(frozen=True)
+class LabelVocabulary:
+    role_of: dict[str, str]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        # Longest first, so "整改责任单位" wins over a shorter label it contains.
+        return tuple(sorted(self.role_of, key=len, reverse=True))
+
+    def match(self, paragraph: str) -> tuple[str, int] | None:
+        """(label, offset after its colon) if the paragraph starts with a label."""
+        for label in self.labels:
+            if paragraph.startswith(label) and paragraph[len(label) : len(label) + 1] in ("：", ":"):
+                return label, len(label) + 1
+        return None
+
+
+def load_labels(path: Path | None = None) -> LabelVocabulary:
+    """Load a label file; the packaged one when path is None."""
+    if path is None:
+        return _packaged()
+    return _parse(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> LabelVocabulary:
+    text = resources.files(__package__).joinpath("data/labels.toml").read_text(encoding="utf-8")
+    return _parse(tomllib.loads(text), "labels.toml")
+
+
+def _parse(data: dict, where: str) -> LabelVocabulary:
+    role_of: dict[str, str] = {}
+    for role, labels in data.get("roles", {}).items():
+        if role not in ROLES:
+            raise ValueError(f"{where}: unknown role {role!r} (known: {', '.join(ROLES)})")
+        for label in labels:
+            if label in role_of:
+                raise ValueError(f"{where}: label {label!r} is listed under {role_of[label]!r} and {role!r}")
+            role_of[label] = role
+    return LabelVocabulary(role_of)

@@ -1,0 +1,117 @@
+"""Document-level structure: title, kind, the task lists' extents."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from ..extract import markers
+from ..model import DocumentKind
+from .labels import LabelVocabulary
+
+# A title line is short and is not a sentence.
+_TITLE_MAX_CHARS = 40
+_ANNEX_HEADING = regex.compile(r"^附\s*件\s*(?P<num>\d{1,2})?\s*[：:]?$")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    text: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True)
+class ListExtent:
+    no: int
+    title_paragraphs: tuple[Paragraph, ...]
+    # Index range [first, stop) of the list's body paragraphs.
+    first: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class KindRule:
+    name: str
+    title_keywords: tuple[str, ...]
+    requires: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def kind_rules() -> tuple[KindRule, ...]:
+    text = resources.files(__package__).joinpath("data/kinds.toml").read_text(encoding="utf-8")
+    rules = []
+    for entry in tomllib.loads(text)["kind"]:
+        DocumentKind(entry["name"])  # validates the name
+        rules.append(KindRule(entry["name"], tuple(entry["title_keywords"]), tuple(entry.get("requires", ()))))
+    return tuple(rules)
+
+
+def detect_kind(title: str, has_task_list: bool) -> DocumentKind:
+    for rule in kind_rules():
+        if any(k in title for k in rule.title_keywords) and all(r in title for r in rule.requires):
+            return DocumentKind(rule.name)
+    return DocumentKind.rectification_plan if has_task_list else DocumentKind.unknown
+
+
+def is_title_line(text: str) -> bool:
+    return (
+        0 < len(text) <= _TITLE_MAX_CHARS
+        and text[-1] not in "。；，：:"
+        and not markers.starts_item(text, after_paragraph_end=True)
+    )
+
+
+def title_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The leading run of short title lines (a bare "附件：" line skipped)."""
+    out: list[Paragraph] = []
+    for para in paragraphs:
+        if not out and _ANNEX_HEADING.match(para.text):
+            continue
+        if not is_title_line(para.text):
+            break
+        out.append(para)
+    return out
+
+
+def find_lists(paragraphs: list[Paragraph], labels: LabelVocabulary) -> list[ListExtent]:
+    """Task lists: each numbered annex ("附件 1") whose body holds issues
+    with labelled fields. Without annex headings, the document's first run of
+    issues with fields is list 1."""
+    headings = [i for i, p in enumerate(paragraphs) if _ANNEX_HEADING.match(p.text)]
+    extents = []
+    for k, i in enumerate(headings):
+        stop = headings[k + 1] if k + 1 < len(headings) else len(paragraphs)
+        m = _ANNEX_HEADING.match(paragraphs[i].text)
+        first_issue = _first_issue_with_fields(paragraphs, i + 1, stop, labels)
+        if first_issue is None:
+            continue
+        titles = tuple(p for p in paragraphs[i + 1 : first_issue] if is_title_line(p.text))
+        no = int(m.group("num")) if m.group("num") else len(extents) + 1
+        extents.append(ListExtent(no, titles, first_issue, stop))
+    if extents:
+        return extents
+    first_issue = _first_issue_with_fields(paragraphs, 0, len(paragraphs), labels)
+    if first_issue is None:
+        return []
+    return [ListExtent(1, (), first_issue, len(paragraphs))]
+
+
+def _first_issue_with_fields(
+    paragraphs: list[Paragraph], first: int, stop: int, labels: LabelVocabulary
+) -> int | None:
+    candidate = None
+    for i in range(first, stop):
+        text = paragraphs[i].text
+        if markers.ISSUE_MARK.match(text):
+            candidate = i
+        elif candidate is not None and labels.match(text):
+            return candidate
+    return None
