@@ -169,6 +169,7 @@ class _Line:
     indent: float | None
     # Whether right_gap was measured (PDF) or estimated from the text.
     measured: bool
+    has_han: bool
 
 
 @dataclass
@@ -238,7 +239,11 @@ def _furniture(lines: list[PhysicalLine], settings: CleanSettings) -> set[int]:
     pages_with: dict[str, set[int]] = {}
     edge_indices: dict[str, list[int]] = {}
     for page, indices in by_page.items():
-        for i in indices[:2] + indices[-2:]:
+        # A header is the first line of a page, a footer the last; a
+        # sentence is never one.
+        for i in {indices[0], indices[-1]}:
+            if lines[i].text.rstrip()[-1] in markers.TERMINAL_PUNCT:
+                continue
             key = regex.sub(r"\d+", "#", regex.sub(r"\s+", "", lines[i].text))
             pages_with.setdefault(key, set()).add(page)
             edge_indices.setdefault(key, []).append(i)
@@ -284,7 +289,7 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
         cols.append(col)
     stripped = raw.strip()
     width = sum(0.5 if ord(c) < 0x2000 else 1.0 for c in stripped)
-    return _Line(index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None)
+    return _Line(index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han)
 
 
 def _next_visible(raw: str, start: int, n: int) -> str | None:
@@ -314,11 +319,22 @@ def _starts_with_label(chars: list[str], labels: tuple[str, ...]) -> bool:
 def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
     paragraphs: list[_Paragraph] = []
     prev: _Line | None = None
+    prev_has_han = False
     for line in lines:
         if prev is None or _breaks_before(prev, line, settings):
             paragraphs.append(_Paragraph())
         para = paragraphs[-1]
-        if para.chars and para.chars[-1].isascii() and para.chars[-1].isalpha() and line.chars[0].isascii() and line.chars[0].isalpha():
+        # Chinese text wraps anywhere, Latin words included ("V" / "OCs");
+        # only lines of Latin text alone are joined with a space.
+        if (
+            para.chars
+            and not prev_has_han
+            and not line.has_han
+            and para.chars[-1].isascii()
+            and para.chars[-1].isalpha()
+            and line.chars[0].isascii()
+            and line.chars[0].isalpha()
+        ):
             para.chars.append(" ")
             para.lines.append(para.lines[-1])
             para.cols.append(para.cols[-1] + 1)
@@ -326,6 +342,7 @@ def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
         para.lines.extend([line.index] * len(line.chars))
         para.cols.extend(line.cols)
         prev = line
+        prev_has_han = line.has_han
     return paragraphs
 
 

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zhenggai.extract import CleanSettings, clean
+from zhenggai.extract.source import PhysicalLine, SourceText
+from zhenggai.parsers import load_labels
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+PLAN_TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
+PLAN_PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
+
+
+def source_from_text(text: str, path: str = "test.txt") -> SourceText:
+    lines = [PhysicalLine(page=1, line=i, text=t) for i, t in enumerate(text.split("\n"), start=1)]
+    return SourceText(path=path, format="txt", sha256="0" * 64, page_count=1, lines=lines)
+
+
+def clean_text(text: str):
+    return clean(source_from_text(text), CleanSettings(label_words=load_labels().labels))
+
+
+@pytest.fixture(scope="session")
+def plan_txt():
+    from zhenggai.pipeline import Options, convert
+
+    return convert(PLAN_TXT, Options())
+
+
+@pytest.fixture(scope="session")
+def plan_pdf():
+    from zhenggai.pipeline import Options, convert
+
+    return convert(PLAN_PDF, Options())

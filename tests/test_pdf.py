@@ -1,0 +1,159 @@
+"""The PDF reader: the sample plan as PDF (samples/make_samples.py) must
+parse exactly like the same plan as text; errors carry stable codes."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from zhenggai.errors import Errors, ZhenggaiError
+from zhenggai.extract import CleanSettings, clean, read_source
+from zhenggai.extract.pdf import read_lines
+from zhenggai.model import SourceInfo
+from zhenggai.parsers import load_labels, parse
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
+PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
+RUNNING_HEADER = "新疆贯彻落实第二轮中央生态环境保护督察报告整改方案"  # as in make_samples.py
+FOOTER = re.compile(r"—\s*\d+\s*—")
+
+
+def _run(path: Path):
+    labels = load_labels()
+    src = read_source(path)
+    ct = clean(src, CleanSettings(label_words=labels.labels))
+    doc = parse(ct, SourceInfo(path=src.path, sha256=src.sha256, format=src.format), src.sha256[:16], labels)
+    return src, ct, doc
+
+
+@pytest.fixture(scope="module")
+def txt():
+    return _run(TXT)
+
+
+@pytest.fixture(scope="module")
+def pdf():
+    return _run(PDF)
+
+
+def _issue_key(issue) -> dict:
+    return {
+        "seq": issue.seq,
+        "sub_seq": issue.sub_seq,
+        "label": issue.label,
+        "problem": issue.problem,
+        "fields": dict(issue.fields),
+        "measures": [(m.seq, m.label, m.text) for m in issue.measures],
+        "sub_issues": [_issue_key(sub) for sub in issue.sub_issues],
+    }
+
+
+def _issues(doc) -> list[tuple[int, dict]]:
+    return [(lst.no, _issue_key(issue)) for lst in doc.lists for issue in lst.issues]
+
+
+def test_pdf_parses_like_text(txt, pdf):
+    _, _, doc_t = txt
+    _, _, doc_p = pdf
+    assert [(lst.no, lst.title, len(lst.issues)) for lst in doc_p.lists] == [
+        (lst.no, lst.title, len(lst.issues)) for lst in doc_t.lists
+    ]
+    assert [len(lst.issues) for lst in doc_t.lists] == [46, 30]
+    issues_t, issues_p = _issues(doc_t), _issues(doc_p)
+    for (list_t, key_t), (list_p, key_p) in zip(issues_t, issues_p):
+        assert (list_p, key_p) == (list_t, key_t), f"first differing issue: list {list_t}, {key_t['label']}"
+    assert len(issues_p) == len(issues_t)
+    measures = sum(len(i.measures) + sum(len(s.measures) for s in i.sub_issues) for lst in doc_p.lists for i in lst.issues)
+    assert measures == 278
+    assert [w.code for w in doc_p.warnings] == [w.code for w in doc_t.warnings]
+
+
+def test_pdf_cleaned_text_equals_text(txt, pdf):
+    _, ct_t, _ = txt
+    _, ct_p, _ = pdf
+    for n, (para_t, para_p) in enumerate(zip(ct_t.text.split("\n"), ct_p.text.split("\n"))):
+        assert para_p == para_t, f"paragraph {n} differs"
+    assert ct_p.text == ct_t.text
+
+
+def test_pdf_pages_in_spans(pdf):
+    src, _, doc = pdf
+    assert src.format == "pdf" and src.page_count > 10
+    issues = [issue for lst in doc.lists for issue in lst.issues]
+    pages = [issue.source.page_start for issue in issues]
+    assert pages == sorted(pages)
+    assert pages[-1] > 1 and pages[-1] <= src.page_count
+    assert any(issue.source.page_start != issue.source.page_end for issue in issues), "no page break inside an issue"
+
+
+def test_pdf_furniture_removed(pdf):
+    src, ct, _ = pdf
+    # The furniture is there in the raw lines ...
+    assert sum(1 for line in src.lines if line.text == RUNNING_HEADER) == src.page_count - 1
+    assert sum(1 for line in src.lines if FOOTER.fullmatch(line.text)) == src.page_count
+    # ... and gone from the cleaned text.
+    assert RUNNING_HEADER not in ct.text
+    assert not FOOTER.search(ct.text)
+
+
+def test_pdf_geometry(pdf):
+    src, _, _ = pdf
+    body = [line for line in src.lines if line.page == 1][3:6]
+    assert body[0].indent == pytest.approx(2.0, abs=0.1)  # first line of a paragraph
+    assert body[1].indent == pytest.approx(0.0, abs=0.1) and body[1].right_gap < 1.0  # a full line
+
+
+def _pdf_bytes(draw, **kwargs) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1, **kwargs)
+    draw(c)
+    c.save()
+    return buf.getvalue()
+
+
+def test_fake_bold_is_read_once():
+    def draw(c):
+        for dx in (0.0, 0.3):
+            c.drawString(72 + dx, 720, "Fake bold heading")
+
+    lines, pages = read_lines(_pdf_bytes(draw), "bold.pdf")
+    assert pages == 1 and [line.text for line in lines] == ["Fake bold heading"]
+
+
+@pytest.mark.parametrize("data", [b"not a pdf at all", b"%PDF-1.4\n1 0 obj garbage", b"%PDF-1.7\n%\xe2\xe3"])
+def test_corrupt_pdf(data):
+    with pytest.raises(ZhenggaiError) as info:
+        read_lines(data, "broken.pdf")
+    assert info.value.code == Errors.pdf_unreadable
+    assert info.value.path == "broken.pdf"
+
+
+def test_truncated_pdf():
+    data = PDF.read_bytes()[:2000]
+    with pytest.raises(ZhenggaiError) as info:
+        read_lines(data, "cut.pdf")
+    assert info.value.code == Errors.pdf_unreadable
+
+
+def test_encrypted_pdf():
+    data = _pdf_bytes(lambda c: c.drawString(72, 720, "Secret plan"), encrypt="secret")
+    for password in (None, "wrong"):
+        with pytest.raises(ZhenggaiError) as info:
+            read_lines(data, "locked.pdf", password=password)
+        assert info.value.code == Errors.pdf_encrypted
+    lines, pages = read_lines(data, "locked.pdf", password="secret")
+    assert pages == 1 and [line.text for line in lines] == ["Secret plan"]
+
+
+def test_encrypted_pdf_through_read_source(tmp_path):
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(_pdf_bytes(lambda c: c.drawString(72, 720, "Secret plan"), encrypt="secret"))
+    with pytest.raises(ZhenggaiError) as info:
+        read_source(path)
+    assert info.value.code == Errors.pdf_encrypted
+    assert [line.text for line in read_source(path, password="secret").lines] == ["Secret plan"]
