@@ -13,6 +13,7 @@ offset of the cleaned text back to the original page, line and column.
 
 from __future__ import annotations
 
+import bisect
 from datetime import date
 from enum import Enum
 from typing import Literal, Optional
@@ -174,3 +175,34 @@ class Document(_Model):
 
 
 Issue.model_rebuild()
+
+
+class TextLocator:
+    """Evidence for offsets of ``Document.text``, from its ``text_map``.
+
+    Stages after parsing use this to give new values (milestones, units
+    found inside a measure) the same page/line evidence the parser gives.
+    """
+
+    def __init__(self, text_map: list[TextRun]):
+        if not text_map:
+            raise ValueError("a document without text has no locations")
+        self._runs = text_map
+        self._starts = [run.start for run in text_map]
+
+    def _run_at(self, offset: int) -> TextRun:
+        # Offsets between runs (newlines) belong to the run before them.
+        return self._runs[max(0, bisect.bisect_right(self._starts, offset) - 1)]
+
+    def span(self, start: int, end: int) -> Span:
+        if end <= start:
+            raise ValueError(f"empty span [{start}, {end})")
+        first, last = self._run_at(start), self._run_at(end - 1)
+        return Span(
+            start=start,
+            end=end,
+            page_start=first.page,
+            line_start=first.line,
+            page_end=last.page,
+            line_end=last.line,
+        )

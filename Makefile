@@ -1,0 +1,39 @@
+# Everything a fresh machine needs: `make run` (convert samples/) and
+# `make test`. Both create the virtual environment on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed-stamp
+OUT ?= out
+
+.PHONY: run test bench schema golden samples clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/zhenggai extract samples -o $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_stages.py
+
+# Regenerate the committed JSON Schema after changing model.py.
+schema: $(STAMP)
+	$(BIN)/python -m zhenggai.output.schema
+
+# Regenerate golden files on purpose; review the diff before committing.
+golden: $(STAMP)
+	ZHENGGAI_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
+# Regenerate the sample PDF from the sample text.
+samples: $(STAMP)
+	$(BIN)/python samples/make_samples.py
+
+clean:
+	rm -rf $(OUT) build *.egg-info .pytest_cache

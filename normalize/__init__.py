@@ -1,0 +1,104 @@
+"""Normalize stage: deadline phrases and dated clauses become real dates.
+
+Takes the parsed ``Document`` and returns a new one with every deadline
+read, every measure's milestones found, the reference year set and the
+status decided. Evidence for new values comes from the document's own text
+map, so this stage needs nothing from the earlier ones.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ..errors import Code, Warnings
+from ..model import Deadline, Diagnostic, Document, Issue, Measure, Milestone, Status, TextLocator
+from .dates import find_dated_clauses, read_deadline
+
+_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})年")
+_DEGRADING = {
+    value.code for value in vars(Warnings).values() if isinstance(value, Code) and value.degrades
+}
+
+__all__ = ["normalize", "reference_year"]
+
+
+def reference_year(text: str) -> int | None:
+    """The year for dates printed without one: the first year the text names
+    (a plan opens with the inspection it answers; a report with its period)."""
+    m = _YEAR.search(text)
+    return int(m.group(1)) if m else None
+
+
+def normalize(doc: Document) -> Document:
+    warnings = list(doc.warnings)
+    year = reference_year(doc.text)
+    if year is None and doc.lists:
+        warnings.append(Diagnostic(code=Warnings.no_reference_year.code, message=Warnings.no_reference_year.format()))
+    locate = TextLocator(doc.text_map).span if doc.text_map else None
+    lists = [
+        task_list.model_copy(
+            update={"issues": [_issue(issue, year, locate, warnings) for issue in task_list.issues]}
+        )
+        for task_list in doc.lists
+    ]
+    status = Status.partial if any(w.code in _DEGRADING for w in warnings) else Status.ok
+    return doc.model_copy(
+        update={"lists": lists, "warnings": warnings, "reference_year": year, "status": status}
+    )
+
+
+def _issue(issue: Issue, year: int | None, locate, warnings: list[Diagnostic]) -> Issue:
+    return issue.model_copy(
+        update={
+            "deadline": _deadline(issue.deadline, year, warnings) if issue.deadline else None,
+            "measures": [_measure(m, year, locate, warnings) for m in issue.measures],
+            "sub_issues": [_issue(sub, year, locate, warnings) for sub in issue.sub_issues],
+        }
+    )
+
+
+def _deadline(deadline: Deadline, year: int | None, warnings: list[Diagnostic]) -> Deadline:
+    reading = read_deadline(deadline.raw, year)
+    if not reading.readable:
+        warnings.append(
+            Diagnostic(
+                code=Warnings.deadline_unreadable.code,
+                message=Warnings.deadline_unreadable.format(raw=deadline.raw),
+                span=deadline.span,
+            )
+        )
+    return deadline.model_copy(
+        update={
+            "due_date": reading.due_date,
+            "precision": reading.precision,
+            "immediate": reading.immediate,
+            "ongoing": reading.ongoing,
+            "recurring": reading.recurring,
+        }
+    )
+
+
+def _measure(measure: Measure, year: int | None, locate, warnings: list[Diagnostic]) -> Measure:
+    base = measure.span.start
+    milestones = []
+    for clause in find_dated_clauses(measure.text, year):
+        span = locate(base + clause.start, base + clause.end)
+        if clause.year_inferred:
+            warnings.append(
+                Diagnostic(
+                    code=Warnings.milestone_year_inferred.code,
+                    message=Warnings.milestone_year_inferred.format(raw=clause.date_raw, year=clause.due_date.year if clause.due_date else None),
+                    span=span,
+                )
+            )
+        milestones.append(
+            Milestone(
+                due_date=clause.due_date,
+                precision=clause.precision,
+                date_raw=clause.date_raw,
+                year_inferred=clause.year_inferred,
+                text=measure.text[clause.start : clause.end],
+                span=span,
+            )
+        )
+    return measure.model_copy(update={"milestones": milestones})

@@ -1,0 +1,240 @@
+"""Flatten documents into rows of typed Parquet tables.
+
+Every column has an explicit Arrow type (dates are date32), so pandas,
+pyarrow and DuckDB load the files without cleaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..model import Document, Issue, Span, TaskList
+from .atomic import atomic_path
+
+_LOCATION = [
+    ("page_start", pa.int32()),
+    ("page_end", pa.int32()),
+    ("line_start", pa.int32()),
+    ("line_end", pa.int32()),
+    ("char_start", pa.int64()),
+    ("char_end", pa.int64()),
+]
+
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("path", pa.string()),
+        ("sha256", pa.string()),
+        ("format", pa.string()),
+        ("kind", pa.string()),
+        ("title", pa.string()),
+        ("page_count", pa.int32()),
+        ("issue_count", pa.int32()),
+        ("status", pa.string()),
+        ("error_code", pa.string()),
+        ("error_message", pa.string()),
+        ("warning_count", pa.int32()),
+        ("json_path", pa.string()),
+    ]
+)
+
+ISSUES = pa.schema(
+    [
+        ("issue_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("list_no", pa.int32()),
+        ("list_title", pa.string()),
+        ("seq", pa.int32()),
+        ("sub_seq", pa.int32()),
+        ("label", pa.string()),
+        ("problem", pa.string()),
+        ("responsible_raw", pa.string()),
+        ("acceptance_raw", pa.string()),
+        ("goal", pa.string()),
+        ("deadline_raw", pa.string()),
+        ("deadline_due", pa.date32()),
+        ("deadline_precision", pa.string()),
+        ("deadline_immediate", pa.bool_()),
+        ("deadline_ongoing", pa.bool_()),
+        ("deadline_recurring", pa.string()),
+        ("measure_count", pa.int32()),
+        *_LOCATION,
+    ]
+)
+
+MEASURES = pa.schema(
+    [
+        ("measure_id", pa.string()),
+        ("issue_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("seq", pa.int32()),
+        ("label", pa.string()),
+        ("text", pa.string()),
+        ("milestone_count", pa.int32()),
+        *_LOCATION,
+    ]
+)
+
+MILESTONES = pa.schema(
+    [
+        ("milestone_id", pa.string()),
+        ("measure_id", pa.string()),
+        ("issue_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("seq", pa.int32()),
+        ("date_raw", pa.string()),
+        ("due_date", pa.date32()),
+        ("precision", pa.string()),
+        ("year_inferred", pa.bool_()),
+        ("text", pa.string()),
+        *_LOCATION,
+    ]
+)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One input file's outcome, with or without a document."""
+
+    path: str
+    document: Document | None
+    sha256: str | None = None
+    format: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    json_path: str | None = None
+
+
+def _location(span: Span) -> dict:
+    return {
+        "page_start": span.page_start,
+        "page_end": span.page_end,
+        "line_start": span.line_start,
+        "line_end": span.line_end,
+        "char_start": span.start,
+        "char_end": span.end,
+    }
+
+
+def issue_id(doc_id: str, list_no: int, issue: Issue) -> str:
+    base = f"{doc_id}:{list_no}:{issue.seq}"
+    return base if issue.sub_seq is None else f"{base}.{issue.sub_seq}"
+
+
+def walk_issues(doc: Document) -> Iterator[tuple[TaskList, Issue]]:
+    """Every issue and sub-issue, parents before their sub-issues."""
+    for task_list in doc.lists:
+        for issue in task_list.issues:
+            yield task_list, issue
+            for sub in issue.sub_issues:
+                yield task_list, sub
+
+
+def document_rows(rows: Iterable[DocumentRow]) -> list[dict]:
+    out = []
+    for row in rows:
+        doc = row.document
+        out.append(
+            {
+                "doc_id": doc.doc_id if doc else (row.sha256[:16] if row.sha256 else None),
+                "path": row.path,
+                "sha256": doc.source.sha256 if doc else row.sha256,
+                "format": doc.source.format if doc else row.format,
+                "kind": doc.kind.value if doc else None,
+                "title": doc.title if doc else None,
+                "page_count": doc.page_count if doc else None,
+                "issue_count": sum(1 for _ in walk_issues(doc)) if doc else 0,
+                "status": doc.status.value if doc else "error",
+                "error_code": row.error_code,
+                "error_message": row.error_message,
+                "warning_count": len(doc.warnings) if doc else 0,
+                "json_path": row.json_path,
+            }
+        )
+    return out
+
+
+def issue_rows(doc: Document) -> list[dict]:
+    out = []
+    for task_list, issue in walk_issues(doc):
+        deadline = issue.deadline
+        out.append(
+            {
+                "issue_id": issue_id(doc.doc_id, task_list.no, issue),
+                "doc_id": doc.doc_id,
+                "list_no": task_list.no,
+                "list_title": task_list.title,
+                "seq": issue.seq,
+                "sub_seq": issue.sub_seq,
+                "label": issue.label,
+                "problem": issue.problem,
+                "responsible_raw": issue.responsible_raw,
+                "acceptance_raw": issue.acceptance_raw,
+                "goal": issue.goal,
+                "deadline_raw": deadline.raw if deadline else None,
+                "deadline_due": deadline.due_date if deadline else None,
+                "deadline_precision": deadline.precision if deadline else None,
+                "deadline_immediate": deadline.immediate if deadline else None,
+                "deadline_ongoing": deadline.ongoing if deadline else None,
+                "deadline_recurring": deadline.recurring if deadline else None,
+                "measure_count": len(issue.measures),
+                **_location(issue.source),
+            }
+        )
+    return out
+
+
+def measure_rows(doc: Document) -> list[dict]:
+    out = []
+    for task_list, issue in walk_issues(doc):
+        iid = issue_id(doc.doc_id, task_list.no, issue)
+        for measure in issue.measures:
+            out.append(
+                {
+                    "measure_id": f"{iid}:{measure.seq}",
+                    "issue_id": iid,
+                    "doc_id": doc.doc_id,
+                    "seq": measure.seq,
+                    "label": measure.label,
+                    "text": measure.text,
+                    "milestone_count": len(measure.milestones),
+                    **_location(measure.span),
+                }
+            )
+    return out
+
+
+def milestone_rows(doc: Document) -> list[dict]:
+    out = []
+    for task_list, issue in walk_issues(doc):
+        iid = issue_id(doc.doc_id, task_list.no, issue)
+        for measure in issue.measures:
+            mid = f"{iid}:{measure.seq}"
+            for k, milestone in enumerate(measure.milestones, start=1):
+                out.append(
+                    {
+                        "milestone_id": f"{mid}:{k}",
+                        "measure_id": mid,
+                        "issue_id": iid,
+                        "doc_id": doc.doc_id,
+                        "seq": k,
+                        "date_raw": milestone.date_raw,
+                        "due_date": milestone.due_date,
+                        "precision": milestone.precision,
+                        "year_inferred": milestone.year_inferred,
+                        "text": milestone.text,
+                        **_location(milestone.span),
+                    }
+                )
+    return out
+
+
+def write_table(rows: list[dict], schema: pa.Schema, target: Path) -> None:
+    table = pa.Table.from_pylist(rows, schema=schema)
+    with atomic_path(target) as tmp:
+        pq.write_table(table, tmp)

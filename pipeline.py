@@ -1,0 +1,46 @@
+"""One document through the stages: extract → parse → normalize.
+
+Every failure becomes a ``ZhenggaiError`` with a stable code; nothing else
+escapes ``convert_safely`` unless debugging asks for the traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Errors, ZhenggaiError
+from .extract import CleanSettings, clean, read_source
+from .model import Document, SourceInfo
+from .normalize import normalize
+from .parsers import LabelVocabulary, load_labels, parse
+
+
+@dataclass(frozen=True)
+class Options:
+    password: str | None = None
+    labels: LabelVocabulary = field(default_factory=load_labels)
+
+    @property
+    def clean_settings(self) -> CleanSettings:
+        return CleanSettings(label_words=self.labels.labels)
+
+
+def convert(path: Path, options: Options = Options()) -> Document:
+    """Raises ZhenggaiError."""
+    source = read_source(path, password=options.password)
+    cleaned = clean(source, options.clean_settings)
+    info = SourceInfo(path=str(path), sha256=source.sha256, format=source.format)
+    parsed = parse(cleaned, info, doc_id=source.sha256[:16], labels=options.labels)
+    return normalize(parsed)
+
+
+def convert_safely(path: Path, options: Options = Options(), *, debug: bool = False) -> Document | ZhenggaiError:
+    try:
+        return convert(path, options)
+    except ZhenggaiError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
+        if debug:
+            raise
+        return ZhenggaiError(Errors.internal_error, path, exc_type=type(exc).__name__, detail=str(exc)[:200])
