@@ -1,0 +1,37 @@
+"""Golden files: the whole document JSON of the sample plan, as text and as
+PDF. Regenerate on purpose only (`make golden`, which sets
+ZHENGGAI_UPDATE_GOLDEN=1) and review the diff before committing."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+
+from zhenggai.output import document_json
+from zhenggai.pipeline import convert
+
+from .conftest import PLAN_PDF, PLAN_TXT, ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("ZHENGGAI_UPDATE_GOLDEN") == "1"
+
+
+@pytest.mark.parametrize("source", [PLAN_TXT, PLAN_PDF], ids=lambda p: p.suffix[1:])
+def test_document_json_matches_golden(source, monkeypatch):
+    # Paths in the JSON are as the user gave them: run from the repository
+    # root with a relative path so the golden file is machine-independent.
+    monkeypatch.chdir(ROOT)
+    actual = document_json(convert(source.relative_to(ROOT)))
+    golden = GOLDEN / f"{source.name}.json"
+    if UPDATE:
+        golden.write_text(actual, encoding="utf-8")
+        pytest.skip(f"rewrote {golden.name}")
+    expected = golden.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(), actual.splitlines(), "golden", "actual", n=2, lineterm=""
+        )
+        pytest.fail("document JSON differs from the golden file:\n" + "\n".join(list(diff)[:60]))
