@@ -136,3 +136,21 @@ def test_spans_point_at_the_original_lines(plan_txt):
     assert "立行立改" in lines[issue.deadline.span.line_start - 1]
     for measure in issue.measures:
         assert measure.text[:6] in lines[measure.span.line_start - 1].replace(" ", "")
+
+
+def _dates(doc):
+    return [
+        (
+            list_no.no,
+            issue.seq,
+            issue.sub_seq,
+            issue.deadline.model_dump(exclude={"span"}) if issue.deadline else None,
+            [[(ms.due_date, ms.precision, ms.year_inferred, ms.text) for ms in m.milestones] for m in issue.measures],
+        )
+        for list_no, issue in walk_issues(doc)
+    ]
+
+
+def test_pdf_gives_the_same_deadlines_and_milestones_as_text(plan_txt, plan_pdf):
+    assert _dates(plan_pdf) == _dates(plan_txt)
+    assert sum(len(m.milestones) for _, i in walk_issues(plan_txt) for m in i.measures) == 191
