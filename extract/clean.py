@@ -64,6 +64,13 @@ def glyph_rules() -> tuple[GlyphRule, ...]:
         if not (rule in ("always", "between_letters") or rule.startswith(("opens:", "closes:"))):
             raise ValueError(f"glyphs.tsv: unknown rule {rule!r}")
         rules.append(GlyphRule(wrong, right, rule, why))
+    by_wrong = {r.wrong: r for r in rules}
+    for r in rules:
+        if r.rule.startswith(("opens:", "closes:")):
+            kind, partner = r.rule.split(":", 1)
+            expected = "closes" if kind == "opens" else "opens"
+            if by_wrong.get(partner) is None or by_wrong[partner].rule != f"{expected}:{r.wrong}":
+                raise ValueError(f"glyphs.tsv: {r.wrong!r} {r.rule} needs a row {partner!r} {expected}:{r.wrong}")
     return tuple(rules)
 
 
@@ -373,14 +380,14 @@ def _repair_glyphs(para: _Paragraph) -> None:
                     chars[i] = rule.right
         elif rule.rule.startswith("opens:"):
             closer = rule.rule.split(":", 1)[1]
-            closer_rule = next(r for r in glyph_rules() if r.wrong == closer)
+            closer_right = next(r.right for r in glyph_rules() if r.wrong == closer)
             opened: int | None = None
             for i, ch in enumerate(chars):
                 if ch == rule.wrong:
                     opened = i
                 elif ch == closer and opened is not None:
                     chars[opened] = rule.right
-                    chars[i] = closer_rule.right
+                    chars[i] = closer_right
                     opened = None
 
 
