@@ -47,6 +47,9 @@ class DocumentKind(str, Enum):
 
 
 class Status(str, Enum):
+    """Per-document outcome. A document JSON is ok or partial; error
+    appears only in documents.parquet, for inputs that could not be read."""
+
     ok = "ok"
     partial = "partial"
     error = "error"
@@ -70,6 +73,9 @@ class Deadline(_Model):
     immediate: bool = False
     ongoing: bool = False
     recurring: Optional[Recurrence] = None
+    year_inferred: bool = Field(
+        default=False, description="The phrase has no year; the document's reference year was used"
+    )
     span: Optional[Span] = None
 
 

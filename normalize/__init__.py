@@ -74,6 +74,7 @@ def _deadline(deadline: Deadline, year: int | None, warnings: list[Diagnostic]) 
             "immediate": reading.immediate,
             "ongoing": reading.ongoing,
             "recurring": reading.recurring,
+            "year_inferred": reading.year_inferred,
         }
     )
 

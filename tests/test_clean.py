@@ -8,6 +8,7 @@ import pytest
 from zhenggai.extract import CleanSettings, clean
 from zhenggai.extract.clean import glyph_rules
 from zhenggai.extract.source import PhysicalLine, SourceText
+from zhenggai.extract.text import split_lines
 
 from .conftest import PLAN_TXT, clean_text, source_from_text
 
@@ -206,9 +207,6 @@ def test_settings_are_validated(kwargs):
 
 
 def test_form_feed_starts_a_new_page():
-    cleaned = clean(source_from_text("x"))  # single page
-    assert cleaned.page_count == 1
-    from zhenggai.extract.text import split_lines
-
-    lines, pages = split_lines("第一页\f第二页")
-    assert pages == 2 and [(l.page, l.line) for l in lines] == [(1, 1), (2, 1)]
+    lines, pages = split_lines("第一页\f第二页\n续")
+    assert pages == 2
+    assert [(l.page, l.line, l.text) for l in lines] == [(1, 1, "第一页"), (2, 1, "第二页"), (2, 2, "续")]
