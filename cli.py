@@ -1,4 +1,5 @@
-"""Command line: ``zhenggai extract INPUT... -o OUT``.
+"""Command line: ``zhenggai extract INPUT... -o OUT`` converts notices;
+``zhenggai units OUT --region NAME`` lists the issues a region answers for.
 
 Exit status: 0 when every input was read (ok or partial), 1 when some
 failed, 2 for usage errors.
@@ -12,9 +13,12 @@ import sys
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+import pyarrow.parquet as pq
+
 from . import __version__
 from .errors import ZhenggaiError
 from .extract import SUPPORTED_SUFFIXES
+from .normalize.gazetteer import load_gazetteer
 from .output import DocumentRow, write_document_json, write_tables
 from .output.tables import walk_issues
 from .pipeline import Options, convert_safely
@@ -43,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("--password", help="password for encrypted PDFs")
     ext.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     ext.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    units = sub.add_parser("units", help="issues whose units include a region, directly or through a collective")
+    units.add_argument("output", type=Path, metavar="OUT", help="an output directory of `zhenggai extract`")
+    units.add_argument("--region", required=True, help="region as written (昌吉州, 伊犁州, 第六师, 阜康市 …)")
+    units.add_argument("--role", help="only this role (responsible, acceptance, lead, cooperating, supervising)")
     return parser
 
 
@@ -124,11 +132,60 @@ def summary(rows: list[DocumentRow], out: Path) -> str:
     )
 
 
+def run_units(ns: argparse.Namespace) -> int:
+    links_path, issues_path = ns.output / "unit_links.parquet", ns.output / "issues.parquet"
+    if not links_path.is_file() or not issues_path.is_file():
+        raise _UsageError(f"{ns.output} holds no unit_links.parquet/issues.parquet: run `zhenggai extract` first")
+    links = pq.read_table(links_path).to_pylist()
+    issues = {row["issue_id"]: row for row in pq.read_table(issues_path).to_pylist()}
+    region = load_gazetteer().region(ns.region)
+    hits = region_links(links, region.name if region else None, ns.region)
+    if ns.role:
+        hits = [(link, how) for link, how in hits if link["role"] == ns.role]
+    print(f"{ns.region} → {region.name if region else '(not in the gazetteer: matched as written)'}")
+    docs = {row["doc_id"]: row["path"] for row in pq.read_table(ns.output / "documents.parquet").to_pylist()}
+    seen: dict[tuple[str, str], list[str]] = {}
+    for link, how in hits:
+        seen.setdefault((link["issue_id"], link["role"]), []).append(how)
+    current_doc = None
+    for (iid, role), hows in sorted(seen.items(), key=lambda kv: _issue_order(issues[kv[0][0]])):
+        issue = issues[iid]
+        if issue["doc_id"] != current_doc:
+            current_doc = issue["doc_id"]
+            print(f"{docs.get(current_doc, current_doc)}:")
+        number = f"{issue['list_no']}-{issue['seq']}" + (f".{issue['sub_seq']}" if issue["sub_seq"] else "")
+        print(f"{number:>8}  {role:<12} {'; '.join(dict.fromkeys(hows))}  {issue['problem'][:40]}")
+    print(f"{len({iid for iid, _ in seen})} issues in {len({issues[iid]['doc_id'] for iid, _ in seen})} documents")
+    return 0
+
+
+def _issue_order(issue: dict) -> tuple:
+    return (issue["doc_id"], issue["list_no"], issue["seq"], issue["sub_seq"] or 0)
+
+
+def region_links(links: list[dict], region: str | None, written: str) -> list[tuple[dict, str]]:
+    """Links that name the region directly ("direct: 昌吉回族自治州党委") or
+    through a collective whose members include it ("via 各地（州、市）…").
+    A region the gazetteer does not know is matched by its name as written."""
+    out = []
+    for link in links:
+        if region is not None:
+            if region in (link["region"], link["place"]) and not link["collective"]:
+                out.append((link, f"direct: {link['name']}"))
+            elif region in (link["members"] or ()) or (link["collective"] and region == link["place"]):
+                out.append((link, f"via {link['raw']}"))
+        elif written in link["raw"]:
+            out.append((link, f"as written: {link['raw']}"))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         ns = _parser().parse_args(argv)
         if ns.command == "extract":
             return run_extract(ns)
+        if ns.command == "units":
+            return run_units(ns)
     except _UsageError as exc:
         print(f"zhenggai: error: {exc}", file=sys.stderr)
         return 2

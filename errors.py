@@ -60,6 +60,9 @@ class Warnings:
     no_reference_year = Code(
         "no_reference_year", "the document names no year; dates printed without one stay undated"
     )
+    unit_unknown = Code(
+        "unit_unknown", "the unit gazetteer does not know {raw!r}; it is kept as printed (level other)"
+    )
     duplicated_text = Code(
         "duplicated_text", "removed a sentence printed twice in a row ({text!r}), as fake-bold PDFs do"
     )

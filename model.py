@@ -79,6 +79,38 @@ class Deadline(_Model):
     span: Optional[Span] = None
 
 
+UnitLevel = Literal[
+    "autonomous_region",
+    "prefecture",
+    "county",
+    "corps",
+    "division",
+    "regiment",
+    "department",
+    "enterprise",
+    "collective",
+    "other",
+]
+
+
+class Unit(_Model):
+    """An organization named in a unit field or mentioned in a measure,
+    resolved against the gazetteer (normalize/data/units/)."""
+
+    raw: str = Field(description='The unit as the document writes it, after distributing shared parts ("昌吉州党委")')
+    name: str = Field(description="Canonical full name without 中共; the raw text when the gazetteer does not know it")
+    region: Optional[str] = Field(
+        default=None,
+        description='Canonical region the unit reports under: the prefecture for a county, "新疆生产建设兵团" for a division',
+    )
+    place: Optional[str] = Field(default=None, description="The most specific region it belongs to (a county, a division)")
+    level: UnitLevel
+    organ: Optional[str] = Field(default=None, description='"党委", "人民政府", "行政公署" or the department')
+    collective: bool = False
+    members: list[str] = Field(default_factory=list, description="What a collective stands for, where known")
+    span: Optional[Span] = Field(default=None, description="The text the unit came from")
+
+
 class Milestone(_Model):
     """A dated clause inside a measure ("2022年9月底前，督促……")."""
 
@@ -101,6 +133,9 @@ class Measure(_Model):
     )
     text: str
     milestones: list[Milestone] = Field(default_factory=list)
+    mentioned_units: list[Unit] = Field(
+        default_factory=list, description="Units and enterprises named inside the measure's text"
+    )
     span: Span
 
 
@@ -122,6 +157,10 @@ class Issue(_Model):
     acceptance_raw: Optional[str] = None
     goal: Optional[str] = None
     deadline: Optional[Deadline] = None
+    units: dict[str, list[Unit]] = Field(
+        default_factory=dict,
+        description='Resolved units by role: "responsible_units", "acceptance_units", "lead_units", …',
+    )
     measures: list[Measure] = Field(default_factory=list)
     sub_issues: list[Issue] = Field(default_factory=list)
     spans: dict[str, Span] = Field(

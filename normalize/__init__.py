@@ -1,8 +1,10 @@
-"""Normalize stage: deadline phrases and dated clauses become real dates.
+"""Normalize stage: deadline phrases and dated clauses become real dates;
+unit fields become resolved organizations.
 
 Takes the parsed ``Document`` and returns a new one with every deadline
-read, every measure's milestones found, the reference year set and the
-status decided. Evidence for new values comes from the document's own text
+read, every measure's milestones and mentioned units found, every unit
+field resolved against the gazetteer, the reference year set and the status
+decided. Evidence for new values comes from the document's own text
 map, so this stage needs nothing from the earlier ones.
 """
 
@@ -11,8 +13,12 @@ from __future__ import annotations
 import regex
 
 from ..errors import Code, Warnings
-from ..model import Deadline, Diagnostic, Document, Issue, Measure, Milestone, Status, TextLocator
+from ..model import Deadline, Diagnostic, Document, Issue, Measure, Milestone, Status, TextLocator, Unit
 from .dates import find_dated_clauses, read_deadline
+from .units import find_mentioned_units, resolve_units
+
+# Field roles that name organizations (责任领导 names people).
+UNIT_ROLES = ("responsible", "lead", "cooperating", "supervising", "acceptance")
 
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})年")
 _DEGRADING = {
@@ -51,6 +57,7 @@ def _issue(issue: Issue, year: int | None, locate, warnings: list[Diagnostic]) -
     return issue.model_copy(
         update={
             "deadline": _deadline(issue.deadline, year, warnings) if issue.deadline else None,
+            "units": _units(issue, locate, warnings),
             "measures": [_measure(m, year, locate, warnings) for m in issue.measures],
             "sub_issues": [_issue(sub, year, locate, warnings) for sub in issue.sub_issues],
         }
@@ -79,6 +86,50 @@ def _deadline(deadline: Deadline, year: int | None, warnings: list[Diagnostic]) 
     )
 
 
+def _units(issue: Issue, locate, warnings: list[Diagnostic]) -> dict[str, list[Unit]]:
+    out: dict[str, list[Unit]] = {}
+    for key, role in issue.field_roles.items():
+        span = issue.spans.get(key)
+        if role not in UNIT_ROLES or span is None:
+            continue
+        units = out.setdefault(f"{role}_units", [])
+        for resolved in resolve_units(issue.fields[key]).units:
+            unit = Unit(
+                raw=resolved.raw,
+                name=resolved.name,
+                region=resolved.region,
+                place=resolved.place,
+                level=resolved.level,
+                organ=resolved.organ,
+                collective=resolved.collective,
+                members=list(resolved.members),
+                span=locate(span.start + resolved.start, span.start + resolved.end),
+            )
+            units.append(unit)
+            if not resolved.known:
+                warnings.append(
+                    Diagnostic(code=Warnings.unit_unknown.code, message=Warnings.unit_unknown.format(raw=resolved.raw), span=unit.span)
+                )
+    return out
+
+
+def _mentions(measure: Measure, locate) -> list[Unit]:
+    base = measure.span.start
+    return [
+        Unit(
+            raw=m.raw,
+            name=m.name,
+            region=m.region,
+            place=m.place,
+            level=m.level,
+            organ=m.organ,
+            collective=m.collective,
+            span=locate(base + m.start, base + m.end),
+        )
+        for m in find_mentioned_units(measure.text)
+    ]
+
+
 def _measure(measure: Measure, year: int | None, locate, warnings: list[Diagnostic]) -> Measure:
     base = measure.span.start
     milestones = []
@@ -102,4 +153,4 @@ def _measure(measure: Measure, year: int | None, locate, warnings: list[Diagnost
                 span=span,
             )
         )
-    return measure.model_copy(update={"milestones": milestones})
+    return measure.model_copy(update={"milestones": milestones, "mentioned_units": _mentions(measure, locate)})

@@ -21,8 +21,8 @@ def write_document_json(doc: Document, target: Path) -> None:
 
 
 def write_tables(rows: list[DocumentRow], out_dir: Path) -> None:
-    """documents.parquet for every input; issues, measures and milestones for
-    the documents that were read."""
+    """documents.parquet for every input; issues, measures, milestones and
+    units for the documents that were read."""
     docs = [row.document for row in rows if row.document is not None]
     tables.write_table(tables.document_rows(rows), tables.DOCUMENTS, out_dir / "documents.parquet")
     tables.write_table(
@@ -34,3 +34,6 @@ def write_tables(rows: list[DocumentRow], out_dir: Path) -> None:
     tables.write_table(
         [r for d in docs for r in tables.milestone_rows(d)], tables.MILESTONES, out_dir / "milestones.parquet"
     )
+    links = [r for d in docs for r in tables.unit_link_rows(d)]
+    tables.write_table(links, tables.UNIT_LINKS, out_dir / "unit_links.parquet")
+    tables.write_table(tables.unit_rows(links), tables.UNITS, out_dir / "units.parquet")

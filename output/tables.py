@@ -97,6 +97,38 @@ MILESTONES = pa.schema(
 )
 
 
+UNIT_LINKS = pa.schema(
+    [
+        ("issue_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("role", pa.string()),
+        ("raw", pa.string()),
+        ("name", pa.string()),
+        ("region", pa.string()),
+        ("place", pa.string()),
+        ("level", pa.string()),
+        ("organ", pa.string()),
+        ("collective", pa.bool_()),
+        ("members", pa.list_(pa.string())),
+        *_LOCATION,
+    ]
+)
+
+UNITS = pa.schema(
+    [
+        ("name", pa.string()),
+        ("region", pa.string()),
+        ("place", pa.string()),
+        ("level", pa.string()),
+        ("organ", pa.string()),
+        ("collective", pa.bool_()),
+        ("members", pa.list_(pa.string())),
+        ("aliases", pa.list_(pa.string())),
+        ("link_count", pa.int32()),
+    ]
+)
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     """One input file's outcome, with or without a document."""
@@ -232,6 +264,47 @@ def milestone_rows(doc: Document) -> list[dict]:
                     }
                 )
     return out
+
+
+def unit_link_rows(doc: Document) -> list[dict]:
+    out = []
+    for task_list, issue in walk_issues(doc):
+        iid = issue_id(doc.doc_id, task_list.no, issue)
+        for key, units in issue.units.items():
+            role = key.removesuffix("_units")
+            for unit in units:
+                out.append(
+                    {
+                        "issue_id": iid,
+                        "doc_id": doc.doc_id,
+                        "role": role,
+                        "raw": unit.raw,
+                        "name": unit.name,
+                        "region": unit.region,
+                        "place": unit.place,
+                        "level": unit.level,
+                        "organ": unit.organ,
+                        "collective": unit.collective,
+                        "members": unit.members,
+                        **(_location(unit.span) if unit.span else dict.fromkeys(c for c, _ in _LOCATION)),
+                    }
+                )
+    return out
+
+
+def unit_rows(links: list[dict]) -> list[dict]:
+    """One row per distinct canonical unit, with every spelling seen."""
+    by_name: dict[str, dict] = {}
+    for link in links:
+        row = by_name.setdefault(
+            link["name"],
+            {key: link[key] for key in ("name", "region", "place", "level", "organ", "collective", "members")}
+            | {"aliases": [], "link_count": 0},
+        )
+        if link["raw"] not in row["aliases"]:
+            row["aliases"].append(link["raw"])
+        row["link_count"] += 1
+    return sorted(by_name.values(), key=lambda r: r["name"])
 
 
 def write_table(rows: list[dict], schema: pa.Schema, target: Path) -> None:

@@ -27,6 +27,9 @@ def batch(tmp_path_factory):
     (src / "corrupt.pdf").write_bytes(b"%PDF-1.7\nthis is not a pdf at all")
     (src / "notice.docx").write_bytes(b"PK\x03\x04 not really")
     (src / "gbk.txt").write_bytes("一、问题。\n责任单位：昌吉州党委、政府\n整改时限：2023年底前\n".encode("gb18030"))
+    (src / "other_province.txt").write_text(
+        "一、问题。\n责任单位：河西省水利厅、某某县政府\n整改时限：2023年底前\n", encoding="utf-8"
+    )
     (src / "README.md").write_text("not a notice", encoding="utf-8")
     out = tmp_path_factory.mktemp("out")
     status = main(["extract", str(src), str(src / "missing.txt"), "-o", str(out), "-q"])
@@ -38,13 +41,14 @@ def test_batch_with_bad_files_exits_1_and_keeps_every_result(batch):
     assert status == 1
     docs = pq.read_table(out / "documents.parquet").to_pylist()
     by_name = {Path(d["path"]).name: d for d in docs}
-    assert sorted(by_name) == ["corrupt.pdf", "empty.txt", "gbk.txt", "missing.txt", "notice.docx", "plan.txt"]
+    assert sorted(by_name) == ["corrupt.pdf", "empty.txt", "gbk.txt", "missing.txt", "notice.docx", "other_province.txt", "plan.txt"]
     assert {n: (d["status"], d["error_code"]) for n, d in by_name.items()} == {
         "corrupt.pdf": ("error", "pdf_unreadable"),
         "empty.txt": ("error", "empty_file"),
         "gbk.txt": ("ok", None),
         "missing.txt": ("error", "file_not_found"),
         "notice.docx": ("error", "unsupported_format"),
+        "other_province.txt": ("ok", None),
         "plan.txt": ("ok", None),
     }
     assert by_name["plan.txt"]["issue_count"] == 79
@@ -92,7 +96,7 @@ def test_tables_agree_with_the_json(batch):
 def test_every_json_written_validates_against_the_schema(batch):
     _, out = batch
     files = sorted((out / "json").rglob("*.json"))
-    assert [f.name for f in files] == ["gbk.txt.json", "plan.txt.json"]
+    assert [f.name for f in files] == ["gbk.txt.json", "other_province.txt.json", "plan.txt.json"]
     for f in files:
         jsonschema.validate(json.loads(f.read_text(encoding="utf-8")), schema.packaged())
 
@@ -131,3 +135,59 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
             raise RuntimeError("interrupted")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.json"]
+
+
+# List-1 issues of the plan that name 昌吉州 (昌吉州党委、政府 …) or a
+# collective covering every prefecture (各地（州、市）党委、政府（行署）),
+# read from the plan's 责任单位 fields.
+CHANGJI_ISSUES = ["1-1", "1-2", "1-3", "1-4", "1-6", "1-9", "1-12", "1-15", "1-18", "1-20", "1-21", "1-24", "1-25", "1-27", "1-29", "1-31", "1-32", "1-34", "1-39", "1-46"]
+
+
+def test_units_command_lists_the_issues_of_a_region(batch, capsys):
+    _, out = batch
+    capsys.readouterr()
+    assert main(["units", str(out), "--region", "昌吉州", "--role", "responsible"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "昌吉州 → 昌吉回族自治州"
+    plan_header = next(i for i, line in enumerate(lines) if line.endswith("plan.txt:"))
+    plan_lines = lines[plan_header + 1 : plan_header + 1 + len(CHANGJI_ISSUES)]
+    assert [line.split()[0] for line in plan_lines] == CHANGJI_ISSUES
+    assert "via 各地（州、市）党委、政府（行署）" in plan_lines[0]
+    assert "direct: 昌吉回族自治州党委; direct: 昌吉回族自治州人民政府" in plan_lines[1]
+    # gbk.txt names 昌吉州 in its one issue: two documents in all.
+    assert lines[-1] == f"{len(CHANGJI_ISSUES) + 1} issues in 2 documents"
+
+
+def test_units_command_matches_an_unknown_region_as_written(batch, capsys):
+    _, out = batch
+    capsys.readouterr()
+    assert main(["units", str(out), "--region", "河西省"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "河西省 → (not in the gazetteer: matched as written)"
+    assert lines[-2].split()[:3] == ["1-1", "responsible", "as"] and "河西省水利厅" in lines[-2]
+    assert lines[-1] == "1 issues in 1 documents"
+
+
+def test_unknown_units_are_kept_with_a_warning(batch):
+    _, out = batch
+    doc = json.loads((out / "json" / "other_province.txt.json").read_text(encoding="utf-8"))
+    units = doc["lists"][0]["issues"][0]["units"]["responsible_units"]
+    assert [(u["raw"], u["name"], u["level"]) for u in units] == [
+        ("河西省水利厅", "河西省水利厅", "other"),
+        ("某某县政府", "某某县政府", "other"),
+    ]
+    assert [w["code"] for w in doc["warnings"]].count("unit_unknown") == 2
+
+
+def test_unit_tables_are_typed_and_complete(batch):
+    _, out = batch
+    links = pq.read_table(out / "unit_links.parquet")
+    assert links.schema.field("members").type == pa.list_(pa.string())
+    frame = links.to_pandas()
+    assert set(frame.role) == {"responsible", "acceptance"}
+    assert frame[frame.raw == "昌吉州党委"].iloc[0]["name"] == "昌吉回族自治州党委"
+    assert not frame.name.isna().any()
+    units = pq.read_table(out / "units.parquet").to_pandas()
+    assert units.name.is_unique
+    row = units[units.name == "昌吉回族自治州党委"].iloc[0]
+    assert "昌吉州党委" in list(row.aliases)
