@@ -13,9 +13,9 @@ from __future__ import annotations
 import regex
 
 from ..errors import Code, Warnings
-from ..model import Deadline, Diagnostic, Document, Issue, Measure, Milestone, Status, TextLocator, Unit
+from ..model import Deadline, Diagnostic, Document, Issue, Measure, Milestone, Span, Status, TextLocator, Unit
 from .dates import find_dated_clauses, read_deadline
-from .units import find_mentioned_units, resolve_units
+from .units import Mention, ResolvedUnit, find_mentioned_units, resolve_units
 
 # Field roles that name organizations (责任领导 names people).
 UNIT_ROLES = ("responsible", "lead", "cooperating", "supervising", "acceptance")
@@ -94,17 +94,7 @@ def _units(issue: Issue, locate, warnings: list[Diagnostic]) -> dict[str, list[U
             continue
         units = out.setdefault(f"{role}_units", [])
         for resolved in resolve_units(issue.fields[key]).units:
-            unit = Unit(
-                raw=resolved.raw,
-                name=resolved.name,
-                region=resolved.region,
-                place=resolved.place,
-                level=resolved.level,
-                organ=resolved.organ,
-                collective=resolved.collective,
-                members=list(resolved.members),
-                span=locate(span.start + resolved.start, span.start + resolved.end),
-            )
+            unit = _unit(resolved, locate(span.start + resolved.start, span.start + resolved.end))
             units.append(unit)
             if not resolved.known:
                 warnings.append(
@@ -113,21 +103,23 @@ def _units(issue: Issue, locate, warnings: list[Diagnostic]) -> dict[str, list[U
     return out
 
 
+def _unit(found: ResolvedUnit | Mention, span: Span) -> Unit:
+    return Unit(
+        raw=found.raw,
+        name=found.name,
+        region=found.region,
+        place=found.place,
+        level=found.level,
+        organ=found.organ,
+        collective=found.collective,
+        members=list(getattr(found, "members", ())),
+        span=span,
+    )
+
+
 def _mentions(measure: Measure, locate) -> list[Unit]:
     base = measure.span.start
-    return [
-        Unit(
-            raw=m.raw,
-            name=m.name,
-            region=m.region,
-            place=m.place,
-            level=m.level,
-            organ=m.organ,
-            collective=m.collective,
-            span=locate(base + m.start, base + m.end),
-        )
-        for m in find_mentioned_units(measure.text)
-    ]
+    return [_unit(m, locate(base + m.start, base + m.end)) for m in find_mentioned_units(measure.text)]
 
 
 def _measure(measure: Measure, year: int | None, locate, warnings: list[Diagnostic]) -> Measure:

@@ -23,6 +23,8 @@ from typing import Literal, get_args
 
 import regex
 
+from ..model import UnitLevel as Level
+
 __all__ = [
     "LEVELS",
     "Collective",
@@ -36,18 +38,7 @@ __all__ = [
     "load_gazetteer",
 ]
 
-Level = Literal[
-    "autonomous_region",
-    "prefecture",
-    "county",
-    "corps",
-    "division",
-    "regiment",
-    "department",
-    "enterprise",
-    "collective",
-    "other",
-]
+# The model says what a unit level is; the gazetteer only uses it.
 LEVELS: tuple[str, ...] = get_args(Level)
 
 # Whose departments a region has: the autonomous region's (厅 …), the Corps'
