@@ -35,3 +35,23 @@ def plan_pdf():
     from zhenggai.pipeline import Options, convert
 
     return convert(PLAN_PDF, Options())
+
+
+# The 14 prefecture-level divisions of the autonomous region, in the
+# gazetteer's order.
+PREFECTURES = [
+    "乌鲁木齐市",
+    "克拉玛依市",
+    "吐鲁番市",
+    "哈密市",
+    "昌吉回族自治州",
+    "博尔塔拉蒙古自治州",
+    "巴音郭楞蒙古自治州",
+    "阿克苏地区",
+    "克孜勒苏柯尔克孜自治州",
+    "喀什地区",
+    "和田地区",
+    "伊犁哈萨克自治州",
+    "塔城地区",
+    "阿勒泰地区",
+]

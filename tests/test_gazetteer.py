@@ -17,6 +17,8 @@ import regex
 from zhenggai.normalize.gazetteer import fold, load_gazetteer
 from zhenggai.normalize.units import resolve_units
 
+from .conftest import PREFECTURES
+
 GZ = load_gazetteer()
 CORPUS = Path("/work/shared/corpus")
 REGION = next(r for r in GZ.regions if r.level == "autonomous_region")
@@ -60,22 +62,7 @@ def test_every_region_has_its_party_committee_and_government(region):
 
 
 def test_fourteen_prefectures():
-    assert [r.name for r in GZ.prefectures] == [
-        "乌鲁木齐市",
-        "克拉玛依市",
-        "吐鲁番市",
-        "哈密市",
-        "昌吉回族自治州",
-        "博尔塔拉蒙古自治州",
-        "巴音郭楞蒙古自治州",
-        "阿克苏地区",
-        "克孜勒苏柯尔克孜自治州",
-        "喀什地区",
-        "和田地区",
-        "伊犁哈萨克自治州",
-        "塔城地区",
-        "阿勒泰地区",
-    ]
+    assert [r.name for r in GZ.prefectures] == PREFECTURES
     # A 地区's government is its 行署; the others' their 人民政府.
     assert {r.name for r in GZ.prefectures if r.government == "行政公署"} == {
         "阿克苏地区",

@@ -15,6 +15,8 @@ import pytest
 import regex
 
 from zhenggai.normalize.gazetteer import fold, load_gazetteer
+
+from .conftest import PREFECTURES
 from zhenggai.normalize.units import (
     ResolvedUnit,
     covers_region,
@@ -38,22 +40,6 @@ def _got(units: tuple[ResolvedUnit, ...]) -> list[tuple]:
     return [(u.name, u.level, u.collective, u.members if u.collective else None) for u in units]
 
 
-PREFECTURES = [
-    "乌鲁木齐市",
-    "克拉玛依市",
-    "吐鲁番市",
-    "哈密市",
-    "昌吉回族自治州",
-    "博尔塔拉蒙古自治州",
-    "巴音郭楞蒙古自治州",
-    "阿克苏地区",
-    "克孜勒苏柯尔克孜自治州",
-    "喀什地区",
-    "和田地区",
-    "伊犁哈萨克自治州",
-    "塔城地区",
-    "阿勒泰地区",
-]
 DIVISIONS = [f"新疆生产建设兵团第{n}师" for n in "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四".split()]
 
 
