@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from datetime import date
 from enum import Enum
-from typing import Literal, Optional
+from typing import Literal, Optional, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,13 @@ SCHEMA_VERSION = "1.0"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _PageLine(Protocol):
+    """Anything that knows its original page and line (a physical line, a text run)."""
+
+    page: int
+    line: int
 
 
 class Span(_Model):
@@ -37,6 +44,19 @@ class Span(_Model):
     line_start: int
     page_end: int
     line_end: int
+
+    @classmethod
+    def covering(cls, start: int, end: int, first: _PageLine, last: _PageLine) -> Span:
+        """The span [start, end) whose first and last characters come from
+        the original lines ``first`` and ``last``."""
+        return cls(
+            start=start,
+            end=end,
+            page_start=first.page,
+            line_start=first.line,
+            page_end=last.page,
+            line_end=last.line,
+        )
 
 
 class DocumentKind(str, Enum):
@@ -242,12 +262,4 @@ class TextLocator:
     def span(self, start: int, end: int) -> Span:
         if end <= start:
             raise ValueError(f"empty span [{start}, {end})")
-        first, last = self._run_at(start), self._run_at(end - 1)
-        return Span(
-            start=start,
-            end=end,
-            page_start=first.page,
-            line_start=first.line,
-            page_end=last.page,
-            line_end=last.line,
-        )
+        return Span.covering(start, end, self._run_at(start), self._run_at(end - 1))

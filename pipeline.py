@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Errors, ZhenggaiError
-from .extract import CleanSettings, clean, read_source
+from .extract import CleanSettings, CleanText, SourceText, clean, read_source
 from .model import Document, SourceInfo
 from .normalize import normalize
 from .parsers import LabelVocabulary, load_labels, parse
@@ -26,13 +26,29 @@ class Options:
         return CleanSettings(label_words=self.labels.labels)
 
 
-def convert(path: Path, options: Options = Options()) -> Document:
-    """Raises ZhenggaiError."""
+@dataclass(frozen=True)
+class Stages:
+    """What each stage produced for one file (for tests and benchmarks that
+    look inside; the command line needs only the document)."""
+
+    source: SourceText
+    cleaned: CleanText
+    document: Document
+
+
+def run_stages(path: Path, options: Options = Options(), *, display_path: str | None = None) -> Stages:
+    """extract → clean → parse → normalize. ``display_path`` is the path the
+    document records (default: ``path`` as given). Raises ZhenggaiError."""
     source = read_source(path, password=options.password)
     cleaned = clean(source, options.clean_settings)
-    info = SourceInfo(path=str(path), sha256=source.sha256, format=source.format)
+    info = SourceInfo(path=display_path or str(path), sha256=source.sha256, format=source.format)
     parsed = parse(cleaned, info, doc_id=source.sha256[:16], labels=options.labels)
-    return normalize(parsed)
+    return Stages(source, cleaned, normalize(parsed))
+
+
+def convert(path: Path, options: Options = Options()) -> Document:
+    """Raises ZhenggaiError."""
+    return run_stages(path, options).document
 
 
 def convert_safely(path: Path, options: Options = Options(), *, debug: bool = False) -> Document | ZhenggaiError:

@@ -134,14 +134,7 @@ class CleanText:
             raise ValueError(f"bad span [{start}, {end}) for text of length {len(self.text)}")
         first = self.physical[self.origin_line[start]]
         last = self.physical[self.origin_line[end - 1]]
-        return Span(
-            start=start,
-            end=end,
-            page_start=first.page,
-            line_start=first.line,
-            page_end=last.page,
-            line_end=last.line,
-        )
+        return Span.covering(start, end, first, last)
 
     def runs(self) -> list[TextRun]:
         """Run-length encoding of the character map (newlines excluded)."""

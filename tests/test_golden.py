@@ -11,20 +11,16 @@ from pathlib import Path
 import pytest
 
 from zhenggai.output import document_json
-from zhenggai.pipeline import convert
-
-from .conftest import PLAN_PDF, PLAN_TXT, ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ZHENGGAI_UPDATE_GOLDEN") == "1"
 
 
-@pytest.mark.parametrize("source", [PLAN_TXT, PLAN_PDF], ids=lambda p: p.suffix[1:])
-def test_document_json_matches_golden(source, monkeypatch):
-    # Paths in the JSON are as the user gave them: run from the repository
-    # root with a relative path so the golden file is machine-independent.
-    monkeypatch.chdir(ROOT)
-    actual = document_json(convert(source.relative_to(ROOT)))
+@pytest.mark.parametrize("fixture", ["plan_txt", "plan_pdf"])
+def test_document_json_matches_golden(fixture, request):
+    doc = request.getfixturevalue(fixture)
+    actual = document_json(doc)
+    source = Path(doc.source.path)
     golden = GOLDEN / f"{source.name}.json"
     if UPDATE:
         golden.write_text(actual, encoding="utf-8")

@@ -5,40 +5,26 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
-
 import pytest
 from reportlab.pdfgen import canvas
 
 from zhenggai.errors import Errors, ZhenggaiError
-from zhenggai.extract import CleanSettings, clean, read_source
+from zhenggai.extract import read_source
 from zhenggai.extract.pdf import read_lines
-from zhenggai.model import SourceInfo
-from zhenggai.parsers import load_labels, parse
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
-PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
+from .conftest import PLAN_PDF as PDF
 RUNNING_HEADER = "新疆贯彻落实第二轮中央生态环境保护督察报告整改方案"  # as in make_samples.py
 FOOTER = re.compile(r"—\s*\d+\s*—")
 
 
-def _run(path: Path):
-    labels = load_labels()
-    src = read_source(path)
-    ct = clean(src, CleanSettings(label_words=labels.labels))
-    doc = parse(ct, SourceInfo(path=src.path, sha256=src.sha256, format=src.format), src.sha256[:16], labels)
-    return src, ct, doc
+@pytest.fixture(scope="module")
+def txt(plan_txt_stages):
+    return plan_txt_stages.source, plan_txt_stages.cleaned, plan_txt_stages.document
 
 
 @pytest.fixture(scope="module")
-def txt():
-    return _run(TXT)
-
-
-@pytest.fixture(scope="module")
-def pdf():
-    return _run(PDF)
+def pdf(plan_pdf_stages):
+    return plan_pdf_stages.source, plan_pdf_stages.cleaned, plan_pdf_stages.document
 
 
 def _issue_key(issue) -> dict:

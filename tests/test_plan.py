@@ -9,6 +9,8 @@ import pytest
 
 from zhenggai.output.tables import walk_issues
 
+from .conftest import ROOT
+
 # Measures per issue, read from the plan by hand (list 1 issue 16 has its
 # measures in its three sub-issues: 3, 2, 4).
 LIST1_MEASURES = [4, 3, 5, 2, 5, 3, 2, 5, 4, 3, 3, 2, 1, 8, 8, 0, 4, 2, 4, 6, 7, 2, 2, 1, 3, 3, 3, 2, 2, 4, 5, 3, 2, 6, 5, 1, 3, 3, 3, 3, 3, 4, 3, 4, 3, 4]
@@ -129,8 +131,7 @@ def test_every_value_is_its_span_of_the_cleaned_text(plan_txt):
 
 def test_spans_point_at_the_original_lines(plan_txt):
     # Issue 二 of list 1 starts on line 305 of the file; its deadline is on line 315.
-    original = plan_txt.source.path
-    lines = open(original, encoding="utf-8").read().split("\n")
+    lines = (ROOT / plan_txt.source.path).read_text(encoding="utf-8").split("\n")
     issue = _issue(plan_txt, 1, 2)
     assert lines[issue.source.line_start - 1].startswith("二、准东经济技术开发区")
     assert "立行立改" in lines[issue.deadline.span.line_start - 1]
