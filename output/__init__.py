@@ -21,19 +21,15 @@ def write_document_json(doc: Document, target: Path) -> None:
 
 
 def write_tables(rows: list[DocumentRow], out_dir: Path) -> None:
-    """documents.parquet for every input; issues, measures, milestones and
-    units for the documents that were read."""
+    """documents.parquet for every input; the per-document tables
+    (``tables.DOCUMENT_TABLES``) and units.parquet for the documents that
+    were read."""
     docs = [row.document for row in rows if row.document is not None]
     tables.write_table(tables.document_rows(rows), tables.DOCUMENTS, out_dir / "documents.parquet")
-    tables.write_table(
-        [r for d in docs for r in tables.issue_rows(d)], tables.ISSUES, out_dir / "issues.parquet"
-    )
-    tables.write_table(
-        [r for d in docs for r in tables.measure_rows(d)], tables.MEASURES, out_dir / "measures.parquet"
-    )
-    tables.write_table(
-        [r for d in docs for r in tables.milestone_rows(d)], tables.MILESTONES, out_dir / "milestones.parquet"
-    )
-    links = [r for d in docs for r in tables.unit_link_rows(d)]
-    tables.write_table(links, tables.UNIT_LINKS, out_dir / "unit_links.parquet")
+    links: list[dict] = []
+    for spec in tables.DOCUMENT_TABLES:
+        spec_rows = [r for d in docs for r in spec.rows(d)]
+        tables.write_table(spec_rows, spec.schema, out_dir / f"{spec.name}.parquet")
+        if spec.name == "unit_links":
+            links = spec_rows
     tables.write_table(tables.unit_rows(links), tables.UNITS, out_dir / "units.parquet")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -305,6 +305,25 @@ def unit_rows(links: list[dict]) -> list[dict]:
             row["aliases"].append(link["raw"])
         row["link_count"] += 1
     return sorted(by_name.values(), key=lambda r: r["name"])
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A Parquet table with one group of rows per document: ``OUT/<name>.parquet``."""
+
+    name: str
+    schema: pa.Schema
+    rows: Callable[[Document], list[dict]]
+
+
+# The per-document tables, in the order they are written. A new kind of
+# record adds its table here; the writers and the batch runner follow.
+DOCUMENT_TABLES: tuple[TableSpec, ...] = (
+    TableSpec("issues", ISSUES, issue_rows),
+    TableSpec("measures", MEASURES, measure_rows),
+    TableSpec("milestones", MILESTONES, milestone_rows),
+    TableSpec("unit_links", UNIT_LINKS, unit_link_rows),
+)
 
 
 def write_table(rows: list[dict], schema: pa.Schema, target: Path) -> None:
