@@ -2,30 +2,25 @@
 ``zhenggai units OUT --region NAME`` lists the issues a region answers for.
 
 Exit status: 0 when every input was read (ok or partial), 1 when some
-failed, 2 for usage errors.
+failed, 2 for usage errors, 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
+import os
 import sys
-from collections import Counter
-from pathlib import Path, PurePosixPath
+import time
+from pathlib import Path
 
-import pyarrow.parquet as pq
+from tqdm import tqdm
 
 from . import __version__
-from .errors import ZhenggaiError
-from .extract import SUPPORTED_SUFFIXES
+from .batch import Converter, Limits, RunStats, collect_inputs, error_line, plan, run
 from .normalize.gazetteer import load_gazetteer
-from .output import DocumentRow, write_document_json, write_tables
-from .output.tables import walk_issues
-from .pipeline import Options, convert_safely
-
-# Files a directory walk picks up: what we read, and document formats we
-# do not read yet, so that they are reported rather than silently skipped.
-DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES + (".doc", ".docx", ".wps", ".rtf", ".odt", ".html", ".htm")
+from .output import DocumentOutput
+from .output.dataset import Dataset, DatasetBusy, OldLayout, read_table, recover_if_idle
+from .pipeline import Options
 
 
 class _UsageError(Exception):
@@ -46,7 +41,22 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="output directory")
     ext.add_argument("--password", help="password for encrypted PDFs")
     ext.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
-    ext.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    ext.add_argument("-q", "--quiet", action="store_true", help="print only errors (no progress bar, no summary)")
+    ext.add_argument(
+        "-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: the machine's cores)"
+    )
+    ext.add_argument(
+        "--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
+        help=f"time limit per document (default {Limits.timeout:g}; 0: none)",
+    )
+    ext.add_argument(
+        "--max-memory", type=int, default=Limits.max_memory_mb, metavar="MB",
+        help=f"address-space limit per worker (default {Limits.max_memory_mb}; 0: none)",
+    )
+    ext.add_argument("--force", action="store_true", help="convert every input again, even if unchanged")
+    ext.add_argument(
+        "--part-size", type=int, default=100, metavar="N", help="documents per Parquet part file (default 100)"
+    )
     units = sub.add_parser("units", help="issues whose units include a region, directly or through a collective")
     units.add_argument("output", type=Path, metavar="OUT", help="an output directory of `zhenggai extract`")
     units.add_argument("--region", required=True, help="region as written (昌吉州, 伊犁州, 第六师, 阜康市 …)")
@@ -54,96 +64,85 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def collect_inputs(args: list[Path]) -> list[tuple[Path, str]]:
-    """(path, name relative to the argument that named it) for every input."""
-    found: list[tuple[Path, str]] = []
-    for arg in args:
-        if arg.is_dir():
-            for path in sorted(p for p in arg.rglob("*") if p.is_file()):
-                rel = path.relative_to(arg)
-                if path.suffix.lower() in DOCUMENT_SUFFIXES and not any(part.startswith(".") for part in rel.parts):
-                    found.append((path, rel.as_posix()))
-        else:
-            found.append((arg, arg.name))
-    return found
-
-
-def json_names(inputs: list[tuple[Path, str]]) -> list[str]:
-    """Relative JSON paths; inputs whose names collide keep their whole path."""
-    counts = Counter(name for _, name in inputs)
-    names = []
-    for path, name in inputs:
-        if counts[name] > 1:
-            parts = [p for p in PurePosixPath(path.as_posix()).parts if p not in ("/", "..", ".")]
-            name = "/".join(parts)
-        names.append(f"{name}.json")
-    return names
-
-
 def run_extract(ns: argparse.Namespace) -> int:
     out: Path = ns.output
     if out.exists() and not out.is_dir():
         raise _UsageError(f"output {out} exists and is not a directory")
+    if ns.jobs < 1 or ns.part_size < 1 or ns.timeout < 0 or ns.max_memory < 0:
+        raise _UsageError("--jobs and --part-size must be at least 1, --timeout and --max-memory at least 0")
     inputs = collect_inputs(ns.inputs)
     if not inputs:
         raise _UsageError("no input documents found")
-    options = Options(password=ns.password)
-    rows: list[DocumentRow] = []
-    for (path, _), json_name in zip(inputs, json_names(inputs)):
-        result = convert_safely(path, options, debug=ns.debug)
-        if isinstance(result, ZhenggaiError):
-            print(result.one_line(), file=sys.stderr)
-            rows.append(
-                DocumentRow(
-                    path=str(path),
-                    document=None,
-                    sha256=_sha256(path),
-                    format=path.suffix.lower().lstrip(".") or None,
-                    error_code=result.code.code,
-                    error_message=result.detail,
-                )
-            )
-            continue
-        write_document_json(result, out / "json" / json_name)
-        rows.append(DocumentRow(path=str(path), document=result, json_path=f"json/{json_name}"))
-    write_tables(rows, out)
-    if not ns.quiet:
-        print(summary(rows, out))
-    return 1 if any(row.document is None for row in rows) else 0
-
-
-def _sha256(path: Path) -> str | None:
+    limits = Limits(timeout=ns.timeout or None, max_memory_mb=ns.max_memory or None)
+    converter = Converter(Options(password=ns.password), debug=ns.debug)
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+        with Dataset(out, part_size=ns.part_size) as dataset:
+            work = plan(inputs, dataset, force=ns.force)
+            with _Progress(len(work.tasks), enabled=not ns.quiet and sys.stderr.isatty()) as progress:
+                stats = run(work, dataset, jobs=ns.jobs, limits=limits, converter=converter, on_output=progress)
+    except (DatasetBusy, OldLayout) as exc:
+        raise _UsageError(str(exc)) from exc
+    except KeyboardInterrupt:
+        print(f"zhenggai: interrupted; {out}/ holds every batch committed so far: run again to finish", file=sys.stderr)
+        return 130
+    if not ns.quiet:
+        print(summary(stats, out))
+    return 1 if stats.failed else 0
 
 
-def summary(rows: list[DocumentRow], out: Path) -> str:
-    docs = [row.document for row in rows if row.document is not None]
-    issues = [issue for doc in docs for _, issue in walk_issues(doc)]
-    measures = [m for issue in issues for m in issue.measures]
-    milestones = sum(len(m.milestones) for m in measures)
-    status = Counter(doc.status.value for doc in docs)
-    errors = len(rows) - len(docs)
-    return (
-        f"wrote {out}/: {len(rows)} documents ({status['ok']} ok, {status['partial']} partial, "
-        f"{errors} errors), {len(issues)} issues, {len(measures)} measures, {milestones} milestones"
+class _Progress:
+    """Progress bar on stderr (files done, pages/s, errors, time left);
+    error lines are printed above it as documents fail."""
+
+    def __init__(self, total: int, *, enabled: bool):
+        tqdm.monitor_interval = 0  # no monitor thread: workers are forked from this process
+        self.bar = tqdm(total=total, unit="doc", disable=not enabled, file=sys.stderr, dynamic_ncols=True)
+        self.started = time.monotonic()
+        self.pages = 0
+        self.errors = 0
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()
+
+    def __call__(self, output: DocumentOutput) -> None:
+        line = error_line(output)
+        if line:
+            self.errors += 1
+            tqdm.write(line, file=sys.stderr)
+        self.pages += output.row["page_count"] or 0
+        rate = self.pages / max(time.monotonic() - self.started, 1e-6)
+        self.bar.set_postfix_str(f"{rate:.1f} pages/s, {self.errors} errors", refresh=False)
+        self.bar.update()
+
+
+def summary(stats: RunStats, out: Path) -> str:
+    if not stats.converted:
+        return f"{out}/ is up to date: {stats.skipped} unchanged documents skipped"
+    status = stats.status
+    text = (
+        f"wrote {out}/: {stats.converted} documents ({status['ok']} ok, {status['partial']} partial, "
+        f"{status['error']} errors), {stats.issues} issues, {stats.measures} measures, {stats.milestones} milestones"
     )
+    if stats.skipped:
+        text += f"; {stats.skipped} unchanged documents skipped"
+    return text
 
 
 def run_units(ns: argparse.Namespace) -> int:
-    links_path, issues_path = ns.output / "unit_links.parquet", ns.output / "issues.parquet"
-    if not links_path.is_file() or not issues_path.is_file():
-        raise _UsageError(f"{ns.output} holds no unit_links.parquet/issues.parquet: run `zhenggai extract` first")
-    links = pq.read_table(links_path).to_pylist()
-    issues = {row["issue_id"]: row for row in pq.read_table(issues_path).to_pylist()}
+    if not all((ns.output / name).is_dir() for name in ("unit_links", "issues", "documents")):
+        raise _UsageError(f"{ns.output} holds no unit_links/, issues/, documents/: run `zhenggai extract` first")
+    recover_if_idle(ns.output)
+    links = read_table(ns.output, "unit_links").to_pylist()
+    issues = {row["issue_id"]: row for row in read_table(ns.output, "issues").to_pylist()}
     region = load_gazetteer().region(ns.region)
     hits = region_links(links, region.name if region else None, ns.region)
     if ns.role:
         hits = [(link, how) for link, how in hits if link["role"] == ns.role]
     print(f"{ns.region} → {region.name if region else '(not in the gazetteer: matched as written)'}")
-    docs = {row["doc_id"]: row["path"] for row in pq.read_table(ns.output / "documents.parquet").to_pylist()}
+    docs = {row["doc_id"]: row["path"] for row in read_table(ns.output, "documents").to_pylist()}
     seen: dict[tuple[str, str], list[str]] = {}
     for link, how in hits:
         seen.setdefault((link["issue_id"], link["role"]), []).append(how)

@@ -38,6 +38,10 @@ class Errors:
     pdf_encrypted = Code("pdf_encrypted", "the PDF is encrypted and no valid password was given")
     no_text = Code("no_text", "no text could be read from the file")
     internal_error = Code("internal_error", "unexpected {exc_type}: {detail} (please report this file)")
+    # Limits of a batch run's worker processes (zhenggai extract --timeout/--max-memory).
+    timeout = Code("timeout", "gave up after {seconds:g} s (--timeout); the worker reading it was stopped")
+    too_large = Code("too_large", "reading it needs more than {megabytes} MB of memory (--max-memory)")
+    worker_crashed = Code("worker_crashed", "the worker process reading it died ({cause})")
 
 
 class Warnings:

@@ -56,6 +56,8 @@ def convert_safely(path: Path, options: Options = Options(), *, debug: bool = Fa
         return convert(path, options)
     except ZhenggaiError as exc:
         return exc
+    except MemoryError:
+        raise  # the batch runner's memory limit speaks for the document (too_large)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
         if debug:
             raise

@@ -1,4 +1,4 @@
-"""Output stage: document JSON files and the Parquet tables."""
+"""Output stage: document JSON files and the Parquet dataset (``dataset``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 from ..model import Document
 from . import tables
 from .atomic import write_text_atomic
+from .dataset import DocumentOutput
 from .tables import DocumentRow
 
-__all__ = ["DocumentRow", "write_document_json", "write_tables"]
+__all__ = ["DocumentOutput", "DocumentRow", "document_output", "write_document_json"]
 
 
 def document_json(doc: Document) -> str:
@@ -20,16 +21,14 @@ def write_document_json(doc: Document, target: Path) -> None:
     write_text_atomic(target, document_json(doc))
 
 
-def write_tables(rows: list[DocumentRow], out_dir: Path) -> None:
-    """documents.parquet for every input; the per-document tables
-    (``tables.DOCUMENT_TABLES``) and units.parquet for the documents that
-    were read."""
-    docs = [row.document for row in rows if row.document is not None]
-    tables.write_table(tables.document_rows(rows), tables.DOCUMENTS, out_dir / "documents.parquet")
-    links: list[dict] = []
-    for spec in tables.DOCUMENT_TABLES:
-        spec_rows = [r for d in docs for r in spec.rows(d)]
-        tables.write_table(spec_rows, spec.schema, out_dir / f"{spec.name}.parquet")
-        if spec.name == "unit_links":
-            links = spec_rows
-    tables.write_table(tables.unit_rows(links), tables.UNITS, out_dir / "units.parquet")
+def document_output(row: DocumentRow, json_file: Path | None) -> DocumentOutput:
+    """One input's rows in every table; a document's JSON is written to
+    ``json_file`` (the staging area) and goes into OUT with its batch."""
+    doc = row.document
+    if doc is not None and json_file is not None:
+        write_document_json(doc, json_file)
+    return DocumentOutput(
+        row=tables.document_row(row),
+        tables={spec.name: spec.rows(doc) if doc is not None else [] for spec in tables.DOCUMENT_TABLES},
+        json_file=json_file if doc is not None else None,
+    )

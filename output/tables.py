@@ -6,15 +6,13 @@ pyarrow and DuckDB load the files without cleaning.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..model import Document, Issue, Span, TaskList
-from .atomic import atomic_path
 
 _LOCATION = [
     ("page_start", pa.int32()),
@@ -40,6 +38,7 @@ DOCUMENTS = pa.schema(
         ("error_message", pa.string()),
         ("warning_count", pa.int32()),
         ("json_path", pa.string()),
+        ("extractor", pa.string()),
     ]
 )
 
@@ -140,6 +139,7 @@ class DocumentRow:
     error_code: str | None = None
     error_message: str | None = None
     json_path: str | None = None
+    extractor: str | None = None
 
 
 def _location(span: Span) -> dict:
@@ -167,28 +167,24 @@ def walk_issues(doc: Document) -> Iterator[tuple[TaskList, Issue]]:
                 yield task_list, sub
 
 
-def document_rows(rows: Iterable[DocumentRow]) -> list[dict]:
-    out = []
-    for row in rows:
-        doc = row.document
-        out.append(
-            {
-                "doc_id": doc.doc_id if doc else (row.sha256[:16] if row.sha256 else None),
-                "path": row.path,
-                "sha256": doc.source.sha256 if doc else row.sha256,
-                "format": doc.source.format if doc else row.format,
-                "kind": doc.kind.value if doc else None,
-                "title": doc.title if doc else None,
-                "page_count": doc.page_count if doc else None,
-                "issue_count": sum(1 for _ in walk_issues(doc)) if doc else 0,
-                "status": doc.status.value if doc else "error",
-                "error_code": row.error_code,
-                "error_message": row.error_message,
-                "warning_count": len(doc.warnings) if doc else 0,
-                "json_path": row.json_path,
-            }
-        )
-    return out
+def document_row(row: DocumentRow) -> dict:
+    doc = row.document
+    return {
+        "doc_id": doc.doc_id if doc else (row.sha256[:16] if row.sha256 else None),
+        "path": row.path,
+        "sha256": doc.source.sha256 if doc else row.sha256,
+        "format": doc.source.format if doc else row.format,
+        "kind": doc.kind.value if doc else None,
+        "title": doc.title if doc else None,
+        "page_count": doc.page_count if doc else None,
+        "issue_count": sum(1 for _ in walk_issues(doc)) if doc else 0,
+        "status": doc.status.value if doc else "error",
+        "error_code": row.error_code,
+        "error_message": row.error_message,
+        "warning_count": len(doc.warnings) if doc else 0,
+        "json_path": row.json_path,
+        "extractor": row.extractor,
+    }
 
 
 def issue_rows(doc: Document) -> list[dict]:
@@ -292,24 +288,51 @@ def unit_link_rows(doc: Document) -> list[dict]:
     return out
 
 
-def unit_rows(links: list[dict]) -> list[dict]:
-    """One row per distinct canonical unit, with every spelling seen."""
-    by_name: dict[str, dict] = {}
-    for link in links:
-        row = by_name.setdefault(
-            link["name"],
-            {key: link[key] for key in ("name", "region", "place", "level", "organ", "collective", "members")}
-            | {"aliases": [], "link_count": 0},
-        )
-        if link["raw"] not in row["aliases"]:
-            row["aliases"].append(link["raw"])
-        row["link_count"] += 1
-    return sorted(by_name.values(), key=lambda r: r["name"])
+_UNIT_FIELDS = ("region", "place", "level", "organ", "collective", "members")
+
+
+class UnitCatalog:
+    """units.parquet, kept up to date as documents' unit links come and go:
+    one row per distinct canonical unit, every spelling seen (sorted) and
+    the number of links. The result depends only on the links present, not
+    on the order they were added in, so an incremental run and a clean run
+    write the same table."""
+
+    def __init__(self) -> None:
+        # name → (Counter of field tuples, Counter of raw spellings)
+        self._units: dict[str, tuple[Counter, Counter]] = {}
+
+    def add(self, links: Iterable[dict], sign: int = 1) -> None:
+        """Count unit_links rows in (sign 1) or out (sign -1)."""
+        for link in links:
+            fields, aliases = self._units.setdefault(link["name"], (Counter(), Counter()))
+            fields[tuple(_hashable(link[key]) for key in _UNIT_FIELDS)] += sign
+            aliases[link["raw"]] += sign
+
+    def rows(self) -> list[dict]:
+        out = []
+        for name in sorted(self._units):
+            fields, aliases = self._units[name]
+            live = {raw: n for raw, n in aliases.items() if n > 0}
+            if not live:
+                continue
+            # A name always resolves to the same fields; should two variants
+            # ever appear, the most frequent (then the smallest) wins, so the
+            # choice does not depend on the order documents were read in.
+            values = min((v for v, n in fields.items() if n > 0), key=lambda v: (-fields[v], repr(v)))
+            row = {"name": name} | dict(zip(_UNIT_FIELDS, values))
+            row["members"] = list(row["members"])
+            out.append(row | {"aliases": sorted(live), "link_count": sum(live.values())})
+        return out
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A Parquet table with one group of rows per document: ``OUT/<name>.parquet``."""
+    """A Parquet table with one group of rows per document: ``OUT/<name>/part-*.parquet``."""
 
     name: str
     schema: pa.Schema
@@ -326,7 +349,11 @@ DOCUMENT_TABLES: tuple[TableSpec, ...] = (
 )
 
 
-def write_table(rows: list[dict], schema: pa.Schema, target: Path) -> None:
-    table = pa.Table.from_pylist(rows, schema=schema)
-    with atomic_path(target) as tmp:
-        pq.write_table(table, tmp)
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with exactly ``schema``'s columns: a part written by an
+    earlier version gains the columns added since (all null)."""
+    columns = [
+        table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)

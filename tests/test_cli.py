@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from zhenggai.cli import json_names, main
+from zhenggai.batch import json_names
+from zhenggai.cli import main
 from zhenggai.output import schema
 from zhenggai.output.atomic import atomic_path, write_text_atomic
 
@@ -39,7 +40,7 @@ def batch(tmp_path_factory):
 def test_batch_with_bad_files_exits_1_and_keeps_every_result(batch):
     status, out = batch
     assert status == 1
-    docs = pq.read_table(out / "documents.parquet").to_pylist()
+    docs = pq.read_table(out / "documents").to_pylist()
     by_name = {Path(d["path"]).name: d for d in docs}
     assert sorted(by_name) == ["corrupt.pdf", "empty.txt", "gbk.txt", "missing.txt", "notice.docx", "other_province.txt", "plan.txt"]
     assert {n: (d["status"], d["error_code"]) for n, d in by_name.items()} == {
@@ -65,11 +66,11 @@ def test_errors_are_one_line_naming_file_and_cause(tmp_path, capsys):
 
 def test_parquet_columns_have_explicit_types(batch):
     _, out = batch
-    issues = pq.read_table(out / "issues.parquet")
+    issues = pq.read_table(out / "issues")
     assert issues.schema.field("deadline_due").type == pa.date32()
     assert issues.schema.field("sub_seq").type == pa.int32()
     assert issues.schema.field("deadline_immediate").type == pa.bool_()
-    milestones = pq.read_table(out / "milestones.parquet")
+    milestones = pq.read_table(out / "milestones")
     assert milestones.schema.field("due_date").type == pa.date32()
     frame = issues.to_pandas()
     plan = frame[frame.list_no.notna() & (frame.list_title.str.contains("新疆维吾尔自治区"))]
@@ -79,10 +80,10 @@ def test_parquet_columns_have_explicit_types(batch):
 def test_tables_agree_with_the_json(batch):
     _, out = batch
     doc = json.loads((out / "json" / "plan.txt.json").read_text(encoding="utf-8"))
-    measures = pq.read_table(out / "measures.parquet").to_pandas()
+    measures = pq.read_table(out / "measures").to_pandas()
     plan_measures = measures[measures.doc_id == doc["doc_id"]]
     assert len(plan_measures) == 278
-    issues = pq.read_table(out / "issues.parquet").to_pandas()
+    issues = pq.read_table(out / "issues").to_pandas()
     row = issues[(issues.doc_id == doc["doc_id"]) & (issues.list_no == 1) & (issues.seq == 4)].iloc[0]
     issue = doc["lists"][0]["issues"][3]
     assert (row.problem, row.deadline_raw, str(row.deadline_due)) == (
@@ -181,7 +182,7 @@ def test_unknown_units_are_kept_with_a_warning(batch):
 
 def test_unit_tables_are_typed_and_complete(batch):
     _, out = batch
-    links = pq.read_table(out / "unit_links.parquet")
+    links = pq.read_table(out / "unit_links")
     assert links.schema.field("members").type == pa.list_(pa.string())
     frame = links.to_pandas()
     assert set(frame.role) == {"responsible", "acceptance"}

@@ -1,0 +1,405 @@
+"""Many documents through the pipeline: worker processes under per-document
+limits, results committed to the output dataset batch by batch.
+
+Worker processes are our own (multiprocessing, fork where available) rather
+than concurrent.futures or pebble: a document that hangs must be killed
+without losing the worker pool (ProcessPoolExecutor cannot cancel a running
+task and breaks when a worker dies), the memory limit must be set inside
+each worker (RLIMIT_AS), a worker must die with the parent when the parent
+is killed (PR_SET_PDEATHSIG), and the parent stays single-threaded so that
+forking a replacement worker is safe (pebble manages its pool from threads).
+The parent hands one document at a time to each idle worker and waits on the
+workers' pipes and process sentinels with the nearest deadline as timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import resource
+import signal
+import time
+import traceback
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from functools import lru_cache
+from multiprocessing.connection import wait
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Iterator
+
+from . import __version__
+from .errors import Errors, ZhenggaiError
+from .extract import SUPPORTED_SUFFIXES
+from .output import DocumentOutput, DocumentRow, document_output, tables
+from .output.dataset import Committed, Dataset
+from .pipeline import Options, convert_safely
+
+# Files a directory walk picks up: what we read, and document formats we
+# do not read yet, so that they are reported rather than silently skipped.
+DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES + (".doc", ".docx", ".wps", ".rtf", ".odt", ".html", ".htm")
+
+# Data files whose content changes what a document comes out as.
+OUTPUT_DATA = ("extract/data", "parsers/data", "normalize/data")
+
+# Errors caused by the run's limits rather than the file: retried by the next run.
+RETRIED_ERRORS = frozenset({Errors.timeout.code, Errors.too_large.code, Errors.worker_crashed.code})
+
+# A batch is committed when it holds part_size documents or is this old, so
+# a killed run loses at most this much work.
+COMMIT_SECONDS = 60.0
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """What decides a document's output besides its bytes: the package
+    version, the vocabulary and gazetteer files, and the table schemas. A
+    document extracted under another version is extracted again."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for folder in OUTPUT_DATA:
+        for file in sorted(p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    for name, schema in [("documents", tables.DOCUMENTS)] + [(s.name, s.schema) for s in tables.DOCUMENT_TABLES]:
+        digest.update(f"{name}\0{schema.to_string()}\0".encode())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def collect_inputs(args: Iterable[Path]) -> list[tuple[Path, str]]:
+    """(path, name relative to the argument that named it) for every input,
+    each path once."""
+    found: dict[str, tuple[Path, str]] = {}
+    for arg in args:
+        if arg.is_dir():
+            for path in sorted(p for p in arg.rglob("*") if p.is_file()):
+                rel = path.relative_to(arg)
+                if path.suffix.lower() in DOCUMENT_SUFFIXES and not any(part.startswith(".") for part in rel.parts):
+                    found.setdefault(str(path), (path, rel.as_posix()))
+        else:
+            found.setdefault(str(arg), (arg, arg.name))
+    return list(found.values())
+
+
+def json_names(inputs: list[tuple[Path, str]], taken: frozenset[str] = frozenset()) -> list[str]:
+    """Relative JSON paths; inputs whose names collide with each other or
+    with a name in ``taken`` keep their whole path."""
+    counts = Counter(name for _, name in inputs)
+    names = []
+    for path, name in inputs:
+        if counts[name] > 1 or f"{name}.json" in taken:
+            name = "/".join(p for p in PurePosixPath(path.as_posix()).parts if p not in ("/", "..", "."))
+        names.append(f"{name}.json")
+    return names
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input for a worker."""
+
+    path: Path
+    sha256: str | None
+    json_name: str  # the document JSON's path in OUT ("json/…")
+    json_file: Path  # where the worker writes it until the batch commits
+
+
+@dataclass(frozen=True)
+class Plan:
+    tasks: list[Task]
+    skipped: list[Committed]  # unchanged since the run that wrote them
+
+
+def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = False) -> Plan:
+    """Which inputs to convert: new paths, paths whose content or extractor
+    changed, and paths whose last run hit a limit (RETRIED_ERRORS)."""
+    version = extractor_version()
+    committed = dataset.documents()
+    todo: list[tuple[Path, str, str | None, Committed | None]] = []
+    skipped = []
+    for path, rel in inputs:
+        sha256 = file_sha256(path)
+        prev = committed.get(str(path))
+        unchanged = (
+            prev is not None
+            and sha256 is not None
+            and prev.sha256 == sha256
+            and prev.extractor == version
+            and prev.error_code not in RETRIED_ERRORS
+        )
+        if unchanged and not force:
+            skipped.append(prev)
+        else:
+            todo.append((path, rel, sha256, prev))
+    # A path keeps the JSON name it has; new paths avoid the names others hold.
+    redone = {str(path) for path, _, _, _ in todo}
+    taken = {c.json_path for p, c in committed.items() if c.json_path and p not in redone}
+    taken |= {prev.json_path for _, _, _, prev in todo if prev is not None and prev.json_path}
+    fresh = [(path, rel) for path, rel, _, prev in todo if prev is None or not prev.json_path]
+    names = iter(json_names(fresh, frozenset(name.removeprefix("json/") for name in taken)))
+    tasks = []
+    for i, (path, _, sha256, prev) in enumerate(todo):
+        json_name = prev.json_path if prev is not None and prev.json_path else f"json/{next(names)}"
+        tasks.append(Task(path, sha256, json_name, dataset.json_staging / f"{i}.json"))
+    return Plan(tasks, skipped)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per document: seconds and megabytes of address space (None: no limit)."""
+
+    timeout: float | None = 300.0
+    max_memory_mb: int | None = 4096
+
+
+@dataclass(frozen=True)
+class Converter:
+    """What a worker does with a task."""
+
+    options: Options = field(default_factory=Options)
+    extractor: str = field(default_factory=extractor_version)
+    debug: bool = False
+
+    def convert(self, task: Task) -> DocumentOutput:
+        try:
+            result = convert_safely(task.path, self.options, debug=self.debug)
+        except MemoryError:
+            raise
+        except Exception as exc:  # only with debug: show the traceback, keep going
+            traceback.print_exc()
+            result = ZhenggaiError(Errors.internal_error, task.path, exc_type=type(exc).__name__, detail=str(exc)[:200])
+        if isinstance(result, ZhenggaiError):
+            return self.failed(task, result)
+        row = DocumentRow(path=str(task.path), document=result, json_path=task.json_name, extractor=self.extractor)
+        return document_output(row, task.json_file)
+
+    def failed(self, task: Task, error: ZhenggaiError) -> DocumentOutput:
+        row = DocumentRow(
+            path=str(task.path),
+            document=None,
+            sha256=task.sha256,
+            format=task.path.suffix.lower().lstrip(".") or None,
+            error_code=error.code.code,
+            error_message=error.detail,
+            extractor=self.extractor,
+        )
+        return document_output(row, None)
+
+
+def error_line(output: DocumentOutput) -> str | None:
+    """The one-line message of a failed input, as ZhenggaiError prints it."""
+    row = output.row
+    return f"[{row['error_code']}] {row['path']}: {row['error_message']}" if row["error_code"] else None
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this worker when the parent dies (Linux)."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere an orphan ends when its pipe closes
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def _worker_main(conn, parent_pid: int, max_memory_mb: int | None, converter: Converter) -> None:
+    _exit_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if max_memory_mb:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory_mb * 2**20, hard))
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        try:
+            conn.send((converter.convert(task), False))
+        except MemoryError:
+            # Say so and retire: the parent starts a fresh worker.
+            error = ZhenggaiError(Errors.too_large, task.path, megabytes=max_memory_mb)
+            conn.send((converter.failed(task, error), True))
+            return
+
+
+class _Worker:
+    def __init__(self, context, limits: Limits, converter: Converter):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(child, os.getpid(), limits.max_memory_mb, converter), daemon=True
+        )
+        self.process.start()
+        child.close()
+
+    def stop(self, *, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(timeout=None if kill else 5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"killed by {signal.Signals(-exitcode).name}"
+    return f"exit status {exitcode}"
+
+
+class WorkerPool:
+    """``jobs`` worker processes; ``imap`` yields (task, output) as documents
+    finish, in completion order. A document past the timeout has its worker
+    killed; one whose worker dies gets worker_crashed; either way a fresh
+    worker takes the next document."""
+
+    def __init__(self, jobs: int, limits: Limits, converter: Converter):
+        self.jobs = max(1, jobs)
+        self.limits = limits
+        self.converter = converter
+        methods = multiprocessing.get_all_start_methods()
+        # fork: workers share the parent's loaded vocabularies and start in
+        # milliseconds; the parent has no threads, so forking is safe.
+        self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, exc_type, *exc: object) -> None:
+        for worker in self._workers:
+            worker.stop(kill=exc_type is not None)
+        self._workers.clear()
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._context, self.limits, self.converter)
+        self._workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker, *, kill: bool) -> None:
+        worker.stop(kill=kill)
+        self._workers.remove(worker)
+
+    def imap(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, DocumentOutput]]:
+        queue = deque(tasks)
+        idle: list[_Worker] = []
+        busy: dict[_Worker, tuple[Task, float]] = {}
+        timeout = self.limits.timeout or float("inf")
+        while queue or busy:
+            while queue and (idle or len(busy) < self.jobs):
+                worker = idle.pop() if idle else self._start()
+                task = queue.popleft()
+                try:
+                    worker.conn.send(task)
+                except OSError:  # the idle worker died: replace it
+                    self._retire(worker, kill=True)
+                    queue.appendleft(task)
+                    continue
+                busy[worker] = (task, time.monotonic() + timeout)
+            nearest = min(deadline for _, deadline in busy.values())
+            wait_for = None if nearest == float("inf") else max(0.0, nearest - time.monotonic())
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
+            for worker, (task, deadline) in list(busy.items()):
+                finished = self._collect(worker, task, deadline)
+                if finished is None:
+                    continue
+                output, retire = finished
+                del busy[worker]
+                if retire:
+                    self._retire(worker, kill=True)
+                else:
+                    idle.append(worker)
+                yield task, output
+
+    def _collect(self, worker: _Worker, task: Task, deadline: float) -> tuple[DocumentOutput, bool] | None:
+        """The worker's output, an error output when it died or ran out of
+        time (retire True), or None while it is still working."""
+        if worker.conn.poll():
+            try:
+                return worker.conn.recv()
+            except (EOFError, OSError):
+                pass  # died while sending: a crash
+        elif worker.process.is_alive():
+            if time.monotonic() < deadline:
+                return None
+            return self.converter.failed(task, ZhenggaiError(Errors.timeout, task.path, seconds=self.limits.timeout)), True
+        worker.process.join()
+        cause = _death(worker.process.exitcode)
+        return self.converter.failed(task, ZhenggaiError(Errors.worker_crashed, task.path, cause=cause)), True
+
+
+def warm_up(options: Options) -> None:
+    """Load what every document needs once, before workers are forked."""
+    from .extract import pdf, text  # noqa: F401 - imported for the workers
+    from .normalize.gazetteer import load_gazetteer
+
+    load_gazetteer()
+    options.clean_settings
+
+
+@dataclass
+class RunStats:
+    """What one run did."""
+
+    converted: int = 0
+    skipped: int = 0
+    status: Counter = field(default_factory=Counter)
+    pages: int = 0
+    issues: int = 0
+    measures: int = 0
+    milestones: int = 0
+    failed: bool = False  # some input (converted or skipped) is an error
+
+    def add(self, output: DocumentOutput) -> None:
+        self.converted += 1
+        self.status[output.row["status"]] += 1
+        self.pages += output.row["page_count"] or 0
+        self.issues += len(output.tables["issues"])
+        self.measures += len(output.tables["measures"])
+        self.milestones += len(output.tables["milestones"])
+        self.failed |= output.row["status"] == "error"
+
+
+def run(
+    work: Plan,
+    dataset: Dataset,
+    *,
+    jobs: int,
+    limits: Limits,
+    converter: Converter,
+    on_output: Callable[[DocumentOutput], None] = lambda output: None,
+) -> RunStats:
+    """Convert the plan's tasks in workers and commit them batch by batch.
+    Only the current batch's rows are held in memory."""
+    stats = RunStats(skipped=len(work.skipped), failed=any(c.status == "error" for c in work.skipped))
+    if work.tasks:
+        warm_up(converter.options)
+    pending: list[DocumentOutput] = []
+    last_commit = time.monotonic()
+    with WorkerPool(min(jobs, len(work.tasks)), limits, converter) as pool:
+        for _, output in pool.imap(work.tasks):
+            stats.add(output)
+            on_output(output)
+            pending.append(output)
+            if len(pending) >= dataset.part_size or time.monotonic() - last_commit >= COMMIT_SECONDS:
+                dataset.commit(pending)
+                pending, last_commit = [], time.monotonic()
+    if pending:
+        dataset.commit(pending)
+    dataset.merge_small_parts()
+    return stats

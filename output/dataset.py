@@ -1,0 +1,338 @@
+"""The output directory as a Parquet dataset that grows run by run.
+
+    OUT/documents/part-<batch>.parquet   one row per input file
+    OUT/<table>/part-<batch>.parquet     each table of ``tables.DOCUMENT_TABLES``
+    OUT/units.parquet                    distinct units over all unit links
+    OUT/json/<name>.json                 one per document read
+    OUT/_zhenggai/                       bookkeeping: lock, commit records, staged files
+
+A batch of documents is one part file in every table, all named after the
+batch. A table's directory reads as one table (pandas.read_parquet(OUT/issues),
+pyarrow.dataset, DuckDB read_parquet('OUT/issues/*.parquet'), Spark);
+readers skip names starting with ``_`` or ``.``.
+
+Commit protocol: a batch's files are first written under _zhenggai/staging/;
+then one commit record (_zhenggai/commits/<batch>.json, written atomically)
+lists every rename from staging into place and every file the batch
+deletes; then the renames and deletions are carried out and the record is
+deleted. A run killed before the record exists leaves nothing of the batch
+(the next run removes its staged files); one killed after it is finished by
+the next run before anything else. Each file appears by rename, so a reader
+sees it whole, old or new.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from . import tables
+from .atomic import write_text_atomic
+
+STATE_DIR = "_zhenggai"
+DOCUMENTS = "documents"
+UNITS_FILE = "units.parquet"
+# Below half the part size a part counts as small; this many small parts are
+# merged into one, so runs that each add a few documents do not pile up files.
+MERGE_SMALL_PARTS = 4
+
+
+@dataclass(frozen=True)
+class DocumentOutput:
+    """Everything one input contributes to OUT, ready to commit."""
+
+    row: dict  # its row in documents
+    tables: dict[str, list[dict]]  # its rows in each table of DOCUMENT_TABLES
+    json_file: Path | None  # its JSON, already written to the staging area
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What OUT holds for one input path."""
+
+    path: str
+    doc_id: str | None
+    sha256: str | None
+    extractor: str | None
+    status: str
+    error_code: str | None
+    json_path: str | None
+    part: str
+
+
+class DatasetBusy(Exception):
+    """Another process is writing the same output directory."""
+
+
+class OldLayout(Exception):
+    """The directory holds the single-file output of an earlier version."""
+
+
+def part_file(root: Path, table: str, part: str) -> Path:
+    return root / table / f"part-{part}.parquet"
+
+
+def read_table(root: Path, table: str) -> pa.Table:
+    """One table of the dataset, all parts together."""
+    return pq.read_table(root / table)
+
+
+class Dataset:
+    """An output directory opened for writing (a context manager): holds the
+    lock, finishes an interrupted commit, knows what each input path has in
+    OUT, and commits batches of documents."""
+
+    def __init__(self, root: Path, *, part_size: int = 100):
+        self.root = root
+        self.part_size = part_size
+        self._state = root / STATE_DIR
+        self._run = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}"
+        self._batches = 0
+        self._index: dict[str, Committed] = {}
+        self._catalog: tables.UnitCatalog | None = None
+        self._lock_file = None
+
+    def __enter__(self) -> Dataset:
+        if (self.root / "documents.parquet").is_file():
+            raise OldLayout(f"{self.root} holds single-file output of an earlier zhenggai; write to a new directory")
+        self._state.mkdir(parents=True, exist_ok=True)
+        self._lock_file = _lock(self._state)
+        if self._lock_file is None:
+            raise DatasetBusy(f"{self.root} is being written by another zhenggai run")
+        recover(self.root)
+        self._index = self._load_index()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self._state / "staging" / self._run, ignore_errors=True)
+        if self._lock_file is not None:
+            self._lock_file.close()  # releases the lock
+
+    @property
+    def json_staging(self) -> Path:
+        """Where workers write documents' JSON until their batch commits."""
+        return self._state / "staging" / self._run / "json"
+
+    def documents(self) -> dict[str, Committed]:
+        return dict(self._index)
+
+    def _load_index(self) -> dict[str, Committed]:
+        index = {}
+        columns = [f.name for f in Committed.__dataclass_fields__.values() if f.name != "part"]
+        for file in sorted((self.root / DOCUMENTS).glob("part-*.parquet")):
+            part = file.stem.removeprefix("part-")
+            for row in tables.conform(pq.read_table(file), tables.DOCUMENTS).select(columns).to_pylist():
+                index[row["path"]] = Committed(**row, part=part)
+        return index
+
+    def _units(self) -> tables.UnitCatalog:
+        if self._catalog is None:
+            self._catalog = tables.UnitCatalog()
+            for file in sorted((self.root / "unit_links").glob("part-*.parquet")):
+                self._catalog.add(pq.read_table(file).to_pylist())
+        return self._catalog
+
+    def _next_batch(self) -> str:
+        self._batches += 1
+        return f"{self._run}-{self._batches:05d}"
+
+    def commit(self, outputs: list[DocumentOutput]) -> None:
+        """Put a batch of documents into OUT, replacing earlier outputs of
+        the same paths: all of it or (if killed before the commit record is
+        written) none of it."""
+        batch = self._next_batch()
+        commit = _Commit(self.root, self._state / "staging" / self._run / batch)
+        catalog = self._units()
+        old = [self._index[o.row["path"]] for o in outputs if o.row["path"] in self._index]
+        by_part: dict[str, set[str]] = defaultdict(set)
+        for entry in old:
+            by_part[entry.part].add(entry.path)
+        for part, paths in by_part.items():
+            self._drop(part, paths, commit, catalog)
+        old_json = {entry.path: entry.json_path for entry in old}
+        for output in outputs:
+            if output.json_file is not None:
+                commit.move(output.json_file, self.root / output.row["json_path"])
+            previous = old_json.get(output.row["path"])
+            if previous and previous != output.row["json_path"]:
+                commit.remove(self.root / previous)
+        for spec in tables.DOCUMENT_TABLES:
+            rows = [r for output in outputs for r in output.tables[spec.name]]
+            commit.write(pa.Table.from_pylist(rows, schema=spec.schema), part_file(self.root, spec.name, batch))
+            if spec.name == "unit_links":
+                catalog.add(rows)
+        # The documents part goes in after the document's other tables.
+        documents = pa.Table.from_pylist([o.row for o in outputs], schema=tables.DOCUMENTS)
+        commit.write(documents, part_file(self.root, DOCUMENTS, batch))
+        commit.write(pa.Table.from_pylist(catalog.rows(), schema=tables.UNITS), self.root / UNITS_FILE)
+        commit.finish(self._state, batch)
+        for output in outputs:
+            self._index[output.row["path"]] = _committed(output.row, batch)
+
+    def _drop(self, part: str, paths: set[str], commit: _Commit, catalog: tables.UnitCatalog) -> None:
+        """Rewrite one part without the documents of ``paths`` (or delete it
+        when nothing else is in it)."""
+        docs = tables.conform(pq.read_table(part_file(self.root, DOCUMENTS, part)), tables.DOCUMENTS)
+        keep_doc = [path not in paths for path in docs.column("path").to_pylist()]
+        # Rows of the other tables are keyed by doc_id (the content hash);
+        # two paths with the same content each have their own, identical,
+        # consecutive copy of the rows, so dropping one path drops one copy.
+        read = [
+            (doc_id, keep)
+            for doc_id, status, keep in zip(docs.column("doc_id").to_pylist(), docs.column("status").to_pylist(), keep_doc)
+            if status != "error"
+        ]
+        copies = Counter(doc_id for doc_id, _ in read)
+        kept = Counter(doc_id for doc_id, keep in read if keep)
+        for spec in tables.DOCUMENT_TABLES:
+            target = part_file(self.root, spec.name, part)
+            if not target.is_file():
+                continue  # a table added after the part was written
+            table = tables.conform(pq.read_table(target), spec.schema)
+            mask = pa.array(_rows_to_keep(table.column("doc_id").to_pylist(), copies, kept), pa.bool_())
+            if spec.name == "unit_links":
+                catalog.add(table.filter(pc.invert(mask)).to_pylist(), sign=-1)
+            if any(keep_doc):
+                commit.write(table.filter(mask), target)
+            else:
+                commit.remove(target)
+        target = part_file(self.root, DOCUMENTS, part)
+        if any(keep_doc):
+            commit.write(docs.filter(pa.array(keep_doc, pa.bool_())), target)
+        else:
+            commit.remove(target)
+
+    def merge_small_parts(self) -> None:
+        """Merge the parts holding fewer than half a part's documents once
+        there are MERGE_SMALL_PARTS of them: many runs that each add a few
+        documents leave a few files per table, not one per run."""
+        sizes = Counter(entry.part for entry in self._index.values())
+        small = sorted(part for part, n in sizes.items() if n < max(1, self.part_size // 2))
+        if len(small) < MERGE_SMALL_PARTS:
+            return
+        batch = self._next_batch()
+        commit = _Commit(self.root, self._state / "staging" / self._run / batch)
+        for name, schema in [(s.name, s.schema) for s in tables.DOCUMENT_TABLES] + [(DOCUMENTS, tables.DOCUMENTS)]:
+            files = [part_file(self.root, name, part) for part in small]
+            merged = [tables.conform(pq.read_table(f), schema) for f in files if f.is_file()]
+            commit.write(pa.concat_tables(merged) if merged else schema.empty_table(), part_file(self.root, name, batch))
+            for f in files:
+                commit.remove(f)
+        commit.finish(self._state, batch)
+        moved = set(small)
+        self._index = {
+            path: (replace(entry, part=batch) if entry.part in moved else entry)
+            for path, entry in self._index.items()
+        }
+
+
+def _committed(row: dict, part: str) -> Committed:
+    return Committed(
+        path=row["path"],
+        doc_id=row["doc_id"],
+        sha256=row["sha256"],
+        extractor=row["extractor"],
+        status=row["status"],
+        error_code=row["error_code"],
+        json_path=row["json_path"],
+        part=part,
+    )
+
+
+def _rows_to_keep(doc_ids: list[str], copies: Counter, kept: Counter) -> list[bool]:
+    total = Counter(doc_ids)
+    seen: Counter = Counter()
+    mask = []
+    for doc_id in doc_ids:
+        per_copy = total[doc_id] // copies[doc_id] if copies[doc_id] else 0
+        mask.append(seen[doc_id] < kept[doc_id] * per_copy)
+        seen[doc_id] += 1
+    return mask
+
+
+class _Commit:
+    """The renames and deletions of one batch, staged before they happen."""
+
+    def __init__(self, root: Path, stage: Path):
+        self.root = root
+        self.stage = stage
+        self.moves: list[tuple[str, str]] = []
+        self.removes: list[str] = []
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def move(self, staged: Path, target: Path) -> None:
+        self.moves.append((self._rel(staged), self._rel(target)))
+
+    def write(self, table: pa.Table, target: Path) -> None:
+        # Staged files do not end in .parquet: a glob over OUT never sees them.
+        staged = self.stage / f"{len(self.moves):05d}.staged"
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, staged)
+        self.move(staged, target)
+
+    def remove(self, target: Path) -> None:
+        self.removes.append(self._rel(target))
+
+    def finish(self, state: Path, batch: str) -> None:
+        record = {"batch": batch, "moves": self.moves, "removes": self.removes}
+        write_text_atomic(state / "commits" / f"{batch}.json", json.dumps(record, ensure_ascii=False))
+        _apply(self.root, record)
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def _apply(root: Path, record: dict) -> None:
+    """Carry out a commit record; safe to repeat after being killed midway."""
+    for staged, target in record["moves"]:
+        source = root / staged
+        if source.exists():
+            (root / target).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, root / target)
+    for target in record["removes"]:
+        (root / target).unlink(missing_ok=True)
+    (root / STATE_DIR / "commits" / f"{record['batch']}.json").unlink()
+
+
+def recover(root: Path) -> None:
+    """Finish the commits a killed run had recorded, in order, and remove the
+    staged files of batches it had not."""
+    commits = root / STATE_DIR / "commits"
+    for record in sorted(commits.glob("*.json")):
+        _apply(root, json.loads(record.read_text(encoding="utf-8")))
+    for leftover in commits.glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(root / STATE_DIR / "staging", ignore_errors=True)
+
+
+def recover_if_idle(root: Path) -> None:
+    """For readers: finish an interrupted commit unless a run is writing."""
+    state = root / STATE_DIR
+    if not (state / "commits").is_dir():
+        return
+    lock = _lock(state)
+    if lock is not None:
+        with lock:
+            recover(root)
+
+
+def _lock(state: Path):
+    """The directory's lock, or None when another process holds it."""
+    handle = open(state / "lock", "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
