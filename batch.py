@@ -162,7 +162,7 @@ class Converter:
     """What a worker does with a task."""
 
     options: Options = field(default_factory=Options)
-    extractor: str = field(default_factory=extractor_version)
+    extractor: str = field(default_factory=lambda: extractor_version())  # looked up when made, as plan() does
     debug: bool = False
 
     def convert(self, task: Task) -> DocumentOutput:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import secrets
 import shutil
 import time
 from collections import Counter, defaultdict
@@ -96,7 +97,8 @@ class Dataset:
         self.root = root
         self.part_size = part_size
         self._state = root / STATE_DIR
-        self._run = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}"
+        # Unique per run: part names never collide with an earlier run's.
+        self._run = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{secrets.token_hex(4)}"
         self._batches = 0
         self._index: dict[str, Committed] = {}
         self._catalog: tables.UnitCatalog | None = None
@@ -114,7 +116,7 @@ class Dataset:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self._state / "staging" / self._run, ignore_errors=True)
+        shutil.rmtree(self._state / "staging", ignore_errors=True)
         if self._lock_file is not None:
             self._lock_file.close()  # releases the lock
 

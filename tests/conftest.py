@@ -70,3 +70,7 @@ PREFECTURES = [
     "塔城地区",
     "阿勒泰地区",
 ]
+
+
+# The real published notices (shared/corpus, beside the repository).
+CORPUS = Path("/work/shared/corpus")

@@ -1,0 +1,350 @@
+"""Batch runs: worker limits, incremental re-runs, the commit protocol,
+and a run killed mid-way finishing to the same output as a clean run."""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+import zhenggai.batch
+import zhenggai.output.dataset
+import zhenggai.pipeline
+from zhenggai.cli import main
+from zhenggai.output.tables import DOCUMENT_TABLES
+
+from .conftest import CORPUS, PLAN_PDF
+
+TABLES = ["documents", *(spec.name for spec in DOCUMENT_TABLES)]
+PROGRESS_REPORT = CORPUS / "002_556e3e89e2fff52a.txt"  # 7 issues, the smallest corpus file
+
+
+def extract(*args: object) -> int:
+    return main(["extract", *map(str, args), "-q"])
+
+
+def snapshot(out: Path) -> dict:
+    """Every table's rows (order-free) and every JSON file of an output."""
+    result: dict = {}
+    for name in TABLES:
+        rows = pq.read_table(out / name).to_pylist()
+        result[name] = sorted(json.dumps(r, default=str, sort_keys=True, ensure_ascii=False) for r in rows)
+    result["units"] = pq.read_table(out / "units.parquet").to_pylist()
+    result["json"] = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in (out / "json").rglob("*.json")}
+    return result
+
+
+def part_files(out: Path) -> dict[str, tuple[int, int]]:
+    """Each part file with its inode and modification time."""
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for name in TABLES
+        for p in (out / name).glob("*.parquet")
+    }
+
+
+def documents(out: Path) -> dict[str, dict]:
+    return {Path(r["path"]).name: r for r in pq.read_table(out / "documents").to_pylist()}
+
+
+def mixed_inputs(folder: Path) -> Path:
+    """The corpus text files, the sample PDF and three bad files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sorted(CORPUS.glob("*.txt")):
+        shutil.copyfile(source, folder / source.name)
+    shutil.copyfile(PLAN_PDF, folder / "plan.pdf")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\nthis is not a pdf at all")
+    (folder / "notice.docx").write_bytes(b"PK\x03\x04 not really")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory):
+    """The mixed inputs converted by one worker in one run."""
+    inputs = mixed_inputs(tmp_path_factory.mktemp("mixed") / "in")
+    out = tmp_path_factory.mktemp("clean") / "out"
+    assert extract(inputs, "-o", out, "--jobs", 1) == 1
+    return inputs, out
+
+
+# --- worker limits ---------------------------------------------------------
+
+
+def _address_space_mb() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmSize:"))) // 1024
+
+
+def _misbehaving(read_source):
+    """read_source, except for three files: one hangs, one asks for 8 GiB
+    (untouched zero pages: without a limit it succeeds without using the
+    memory), one crashes its process."""
+
+    def read(path, **kwargs):
+        if path.name == "hang.txt":
+            threading.Event().wait()
+        elif path.name == "greedy.txt":
+            bytes(8 * 2**30)
+        elif path.name == "crash.txt":
+            faulthandler.disable()  # pytest's handler would print the test process's stack
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return read_source(path, **kwargs)
+
+    return read
+
+
+def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypatch, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("hang.txt", "greedy.txt", "crash.txt", "report.txt"):
+        shutil.copyfile(PROGRESS_REPORT, inputs / name)
+    out = tmp_path / "out"
+    limit = _address_space_mb() + 2048
+    with monkeypatch.context() as patch:
+        patch.setattr(zhenggai.pipeline, "read_source", _misbehaving(zhenggai.pipeline.read_source))
+        status = extract(inputs, "-o", out, "--jobs", 2, "--timeout", 1, "--max-memory", limit)
+    assert status == 1
+    assert multiprocessing.active_children() == []  # the hung worker was killed, the others stopped
+    rows = documents(out)
+    assert {name: (r["status"], r["error_code"]) for name, r in rows.items()} == {
+        "hang.txt": ("error", "timeout"),
+        "greedy.txt": ("error", "too_large"),
+        "crash.txt": ("error", "worker_crashed"),
+        "report.txt": ("partial", None),  # it has a numbering gap
+    }
+    assert rows["crash.txt"]["error_message"] == "the worker process reading it died (killed by SIGSEGV)"
+    assert rows["greedy.txt"]["error_message"] == f"reading it needs more than {limit} MB of memory (--max-memory)"
+    assert rows["hang.txt"]["sha256"] == rows["report.txt"]["sha256"]
+    err = capsys.readouterr().err
+    assert f"[timeout] {inputs / 'hang.txt'}: gave up after 1 s (--timeout)" in err
+    # Errors caused by the limits are retried by the next run; the rest is kept.
+    before = part_files(out)
+    assert extract(inputs, "-o", out, "--jobs", 2) == 0
+    rows = documents(out)
+    assert {r["status"] for r in rows.values()} == {"partial"}
+    assert rows["hang.txt"]["issue_count"] == rows["report.txt"]["issue_count"] == 7
+    assert len(pq.read_table(out / "issues")) == 4 * 7
+    assert set(before) - set(part_files(out)) == set()  # the batch held report.txt too: rewritten, not deleted
+
+
+# --- incremental runs ------------------------------------------------------
+
+
+def test_rerun_with_nothing_changed_writes_nothing(clean_run, tmp_path, capsys):
+    inputs, clean = clean_run
+    out = tmp_path / "out"
+    shutil.copytree(clean, out)
+    before = part_files(out), snapshot(out)
+    assert extract(inputs, "-o", out, "--jobs", 2) == 1  # the bad files are still errors
+    assert (part_files(out), snapshot(out)) == before
+    capsys.readouterr()
+    main(["extract", str(inputs), "-o", str(out)])
+    assert capsys.readouterr().out.strip() == f"{out}/ is up to date: 9 unchanged documents skipped"
+
+
+def test_new_documents_are_added_without_touching_existing_parts(tmp_path):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    assert extract(inputs, "-o", out, "--part-size", 1) == 0
+    before = part_files(out)
+    shutil.copyfile(CORPUS / "001_1a813f0647d051a8.txt", inputs / "b.txt")
+    assert extract(inputs, "-o", out, "--part-size", 1) == 0
+    after = part_files(out)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert len(after) == 2 * len(before)
+    assert sorted(documents(out)) == ["a.txt", "b.txt"]
+
+
+def test_changed_document_replaces_its_rows_and_only_its_part(tmp_path):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copyfile(PROGRESS_REPORT, inputs / name)  # same content, two paths
+    shutil.copyfile(CORPUS / "003_6782a8eaddafad1c.txt", inputs / "c.txt")
+    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
+    old = documents(out)
+    before = part_files(out)
+    c_part = next(
+        k.removeprefix("documents/")
+        for k in before
+        if k.startswith("documents/") and pq.read_table(out / k).column("path").to_pylist() == [str(inputs / "c.txt")]
+    )
+    shutil.copyfile(CORPUS / "001_1a813f0647d051a8.txt", inputs / "b.txt")
+    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
+    new = documents(out)
+    assert new["a.txt"] == old["a.txt"] and new["c.txt"] == old["c.txt"]
+    assert new["b.txt"]["sha256"] != old["b.txt"]["sha256"]
+    issues = pd.read_parquet(out / "issues")
+    # a.txt keeps its copy of the rows it shared with the old b.txt.
+    assert (issues.doc_id == old["a.txt"]["doc_id"]).sum() == 7
+    assert (issues.doc_id == new["b.txt"]["doc_id"]).sum() == new["b.txt"]["issue_count"] > 0
+    assert len(issues) == sum(r["issue_count"] for r in new.values())
+    after = part_files(out)
+    assert all(after[f"{name}/{c_part}"] == before[f"{name}/{c_part}"] for name in TABLES)  # c.txt's part is untouched
+    b_json = json.loads((out / "json" / "b.txt.json").read_text(encoding="utf-8"))
+    assert b_json["doc_id"] == new["b.txt"]["doc_id"]
+    assert snapshot(out) == snapshot(_fresh_run(inputs, tmp_path / "fresh"))
+
+
+def _fresh_run(inputs: Path, out: Path) -> Path:
+    extract(inputs, "-o", out, "--jobs", 1)
+    return out
+
+
+def test_document_that_now_fails_loses_its_json_and_rows(tmp_path):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    assert extract(inputs, "-o", out) == 0
+    (inputs / "a.txt").write_bytes(b"")
+    assert extract(inputs, "-o", out) == 1
+    assert documents(out)["a.txt"]["error_code"] == "empty_file"
+    assert list((out / "json").rglob("*.json")) == []
+    assert len(pq.read_table(out / "issues")) == 0
+    assert pq.read_table(out / "units.parquet").num_rows == 0
+
+
+def test_force_and_a_new_extractor_version_convert_everything_again(tmp_path, monkeypatch, capsys):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    extract(inputs, "-o", out)
+    capsys.readouterr()
+    main(["extract", str(inputs), "-o", str(out), "--force"])
+    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 documents (0 ok, 1 partial,")
+    monkeypatch.setattr(zhenggai.batch, "extractor_version", lambda: "9.9.9+other")
+    main(["extract", str(inputs), "-o", str(out)])
+    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 documents (0 ok, 1 partial,")
+    assert documents(out)["a.txt"]["extractor"] == "9.9.9+other"
+
+
+def test_extractor_version_names_package_and_data():
+    version = zhenggai.batch.extractor_version()
+    assert version.startswith(f"{zhenggai.__version__}+") and len(version.split("+")[1]) == 12
+
+
+def test_small_parts_are_merged(tmp_path):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    report = PROGRESS_REPORT.read_text(encoding="utf-8")
+    # Parts of fewer than 2 documents are small; the fourth is merged with the other three.
+    for k, parts in enumerate([1, 2, 3, 1, 2]):
+        (inputs / f"{k}.txt").write_text(report + "\n" * k, encoding="utf-8")  # each its own content
+        assert extract(inputs, "-o", out, "--part-size", 4) == 0
+        assert len(list((out / "issues").glob("*.parquet"))) == parts
+    assert snapshot(out) == snapshot(_fresh_run(inputs, tmp_path / "fresh"))
+
+
+def test_tables_read_as_one_table_with_pandas_pyarrow_and_duckdb(clean_run, tmp_path):
+    _, clean = clean_run
+    out = tmp_path / "out"
+    shutil.copytree(clean, out)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, extra / "more.txt")
+    assert extract(extra, "-o", out) == 0  # a second part
+    issue_count = int(pd.read_parquet(out / "documents").issue_count.sum())
+    assert len(list((out / "issues").glob("*.parquet"))) == 2
+    issues = pd.read_parquet(out / "issues")
+    assert len(issues) == issue_count
+    assert ds.dataset(out / "issues", format="parquet").count_rows() == issue_count
+    duckdb = pytest.importorskip("duckdb")
+    query = f"select count(*), count(distinct doc_id) from read_parquet('{out}/issues/*.parquet')"
+    assert duckdb.connect().execute(query).fetchall() == [(issue_count, issues.doc_id.nunique())]
+
+
+# --- the commit protocol ---------------------------------------------------
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL at a chosen point of a commit."""
+
+
+def _stop_at(monkeypatch, target, name, after_calls: int):
+    real = getattr(target, name)
+    calls = []
+
+    def stopping(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > after_calls:
+            raise Killed
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, stopping)
+
+
+@pytest.mark.parametrize(
+    "where, after_calls",
+    [
+        ("write_text_atomic", 1),  # second batch staged, its commit record not yet written
+        ("_apply", 1),  # second commit record written, nothing of it applied
+    ],
+)
+def test_interrupted_commit_is_undone_or_finished_by_the_next_run(tmp_path, monkeypatch, where, after_calls):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for source in sorted(CORPUS.glob("*.txt"))[1:5]:  # the four smaller ones
+        shutil.copyfile(source, inputs / source.name)
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        _stop_at(patch, zhenggai.output.dataset, where, after_calls)
+        with pytest.raises(Killed):
+            extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1)
+    state = out / "_zhenggai"
+    assert len(list((state / "commits").glob("*.json"))) == (1 if where == "_apply" else 0)
+    consistent(out)
+    assert len(documents(out)) == 2  # the first batch
+    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
+    assert list((state / "commits").iterdir()) == [] and not (state / "staging").exists()
+    assert snapshot(out) == snapshot(_fresh_run(inputs, tmp_path / "fresh"))
+
+
+def consistent(out: Path) -> None:
+    """Every document is in all its tables and JSON or in none."""
+    docs = pq.read_table(out / "documents").to_pylist()
+    read = {d["doc_id"]: d for d in docs if d["status"] != "error"}
+    issues = pd.read_parquet(out / "issues")
+    assert set(issues.doc_id) <= set(read)
+    for doc_id, doc in read.items():
+        assert (issues.doc_id == doc_id).sum() == doc["issue_count"]
+        assert (out / doc["json_path"]).is_file()
+    for spec in DOCUMENT_TABLES:
+        assert set(pq.read_table(out / spec.name).column("doc_id").to_pylist()) <= set(read)
+    assert len(list((out / "json").rglob("*.json"))) == len(read)
+
+
+def test_run_killed_midway_finishes_to_the_clean_output(clean_run, tmp_path):
+    inputs, clean = clean_run
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "zhenggai.cli", "extract", str(inputs), "-o", str(out), "-q", "--jobs", "2", "--part-size", "1"]
+    run = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list((out / "documents").glob("*.parquet"))) < 3 and run.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    workers = psutil.Process(run.pid).children()
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert workers and alive == []  # the workers died with their parent
+    done = len(documents(out))
+    assert 3 <= done < 9, "the run finished before it could be killed"
+    consistent(out)
+    assert subprocess.run(command, stderr=subprocess.DEVNULL).returncode == 1
+    assert snapshot(out) == snapshot(clean)
