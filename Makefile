@@ -20,8 +20,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# PAGES: size of the generated PDF corpus (make bench PAGES=300 for a quick run).
+PAGES ?= 2000
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_stages.py
+	$(BIN)/python benchmarks/bench.py --pages $(PAGES)
 
 # Regenerate the committed JSON Schema after changing model.py.
 schema: $(STAMP)

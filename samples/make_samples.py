@@ -221,11 +221,16 @@ def render(paragraphs: list[str], target: Path) -> int:
     return out.page
 
 
-def main() -> None:
+def register_fonts() -> None:
+    """Reproducible output and the two fonts ``render`` draws with."""
     rl_config.invariant = 1
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     vera = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
     pdfmetrics.registerFont(TTFont(FALLBACK_FONT, vera))
+
+
+def main() -> None:
+    register_fonts()
     for source, target in SAMPLES:
         pages = render(original_paragraphs(HERE / source), HERE / target)
         print(f"{target}: {pages} pages")
