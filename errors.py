@@ -37,6 +37,9 @@ class Errors:
     pdf_unreadable = Code("pdf_unreadable", "cannot open the PDF: {detail}")
     pdf_encrypted = Code("pdf_encrypted", "the PDF is encrypted and no valid password was given")
     no_text = Code("no_text", "no text could be read from the file")
+    not_a_document = Code("not_a_document", "the JSON is not a zhenggai document: {detail}")
+    wrong_kind = Code("wrong_kind", "expected a {expected}, but the document reads as {kind}")
+    no_region = Code("no_region", "the report names no issuing region in its title or signature")
     internal_error = Code("internal_error", "unexpected {exc_type}: {detail} (please report this file)")
 
 

@@ -19,7 +19,7 @@ from datetime import date
 # For fields named ``date``, whose name would shadow the type in their class.
 Date = date
 from enum import Enum
-from typing import Literal, Optional, Protocol
+from typing import Iterator, Literal, Optional, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -313,6 +313,103 @@ class Document(_Model):
 
 
 Issue.model_rebuild()
+
+
+def walk_issues(doc: Document) -> Iterator[tuple[TaskList, Issue]]:
+    """Every issue and sub-issue, parents before their sub-issues."""
+    for task_list in doc.lists:
+        for issue in task_list.issues:
+            yield task_list, issue
+            for sub in issue.sub_issues:
+                yield task_list, sub
+
+
+# --------------------------------------------------------------------------
+# The audit: a plan against the progress reports that answer it
+# (``zhenggai audit``). Its JSON Schema is output/audit.schema.json.
+
+LinkMethod = Literal["cross_reference", "text"]
+FindingKind = Literal["unreported", "unmatched", "deadline_changed", "overdue", "status_regressed"]
+
+
+class AuditReport(_Model):
+    """One progress report taken into the audit."""
+
+    doc: str = Field(description="doc_id of the report")
+    path: str
+    region: str = Field(description="The reporting region: canonical when the gazetteer knows it, else as printed")
+    date: Optional[Date] = Field(default=None, description="The report's signing date")
+    as_of: Optional[Date] = Field(default=None, description="Date overdue is judged at: the signing date or --as-of")
+
+
+class AuditLink(_Model):
+    """A report item and the plan issue it answers."""
+
+    report_doc: str
+    region: str
+    report_seq: int
+    plan_doc: str
+    plan_list: int
+    plan_seq: int
+    plan_sub_seq: Optional[int] = None
+    method: LinkMethod
+    score: float = Field(description="Text similarity of the two problem statements, 0–100 (rapidfuzz token_set_ratio on jieba tokens)")
+
+
+class AuditFinding(_Model):
+    finding: FindingKind
+    region: str
+    report_doc: str
+    report_seq: Optional[int] = None
+    plan_list: Optional[int] = None
+    plan_seq: Optional[int] = None
+    plan_sub_seq: Optional[int] = None
+    detail: str
+
+
+class AuditRow(_Model):
+    """One report item, or one plan issue the region should have reported
+    on; the row of audit.parquet."""
+
+    region: str
+    report_doc: str
+    report_date: Optional[Date] = None
+    report_seq: Optional[int] = None
+    report_label: Optional[str] = None
+    report_problem: Optional[str] = None
+    report_span: Optional[Span] = None
+    plan_doc: str
+    plan_list: Optional[int] = None
+    plan_seq: Optional[int] = None
+    plan_sub_seq: Optional[int] = None
+    plan_problem: Optional[str] = None
+    plan_span: Optional[Span] = None
+    method: Optional[LinkMethod] = None
+    score: Optional[float] = None
+    coverage: Optional[str] = Field(
+        default=None, description='How the plan assigns the issue to the region ("direct: 昌吉州党委", "via 各地（州、市）…")'
+    )
+    plan_deadline: Optional[Deadline] = None
+    report_deadline: Optional[Deadline] = None
+    deadline_changed: Optional[bool] = None
+    status_raw: Optional[str] = None
+    status: Optional[ProgressStatus] = None
+    overdue: Optional[bool] = Field(
+        default=None, description="The plan's due date passed before the report's as-of date and the status is not done"
+    )
+    measures_promised: Optional[int] = None
+    progress_reported: Optional[int] = None
+    findings: list[FindingKind] = Field(default_factory=list)
+
+
+class Audit(_Model):
+    schema_version: str = SCHEMA_VERSION
+    plan_doc: str
+    plan_path: str
+    reports: list[AuditReport] = Field(default_factory=list)
+    links: list[AuditLink] = Field(default_factory=list)
+    findings: list[AuditFinding] = Field(default_factory=list)
+    rows: list[AuditRow] = Field(default_factory=list)
 
 
 class TextLocator:

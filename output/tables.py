@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model import Document, Issue, Span, TaskList
+from ..model import Document, Issue, Span, walk_issues
 from .atomic import atomic_path
 
 _LOCATION = [
@@ -194,15 +194,6 @@ def _location(span: Span) -> dict:
 def issue_id(doc_id: str, list_no: int, issue: Issue) -> str:
     base = f"{doc_id}:{list_no}:{issue.seq}"
     return base if issue.sub_seq is None else f"{base}.{issue.sub_seq}"
-
-
-def walk_issues(doc: Document) -> Iterator[tuple[TaskList, Issue]]:
-    """Every issue and sub-issue, parents before their sub-issues."""
-    for task_list in doc.lists:
-        for issue in task_list.issues:
-            yield task_list, issue
-            for sub in issue.sub_issues:
-                yield task_list, sub
 
 
 def document_rows(rows: Iterable[DocumentRow]) -> list[dict]:
