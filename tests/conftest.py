@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 PLAN_TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
 PLAN_PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
+CHANGJI_PLAN_TXT = SAMPLES / "changji_eco_plan_14th.txt"
+XPCC_PLAN_TXT = SAMPLES / "xpcc_eco_plan_14th.txt"
 
 
 def source_from_text(text: str, path: str = "test.txt") -> SourceText:
@@ -40,6 +42,16 @@ def plan_txt_stages():
 @pytest.fixture(scope="session")
 def plan_pdf_stages():
     return _stages(PLAN_PDF)
+
+
+@pytest.fixture(scope="session")
+def changji_plan():
+    return _stages(CHANGJI_PLAN_TXT).document
+
+
+@pytest.fixture(scope="session")
+def xpcc_plan():
+    return _stages(XPCC_PLAN_TXT).document
 
 
 @pytest.fixture(scope="session")
