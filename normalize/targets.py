@@ -29,7 +29,9 @@ _TARGET_YEAR = regex.compile(
 _SENTENCE = regex.compile(r"[^。！？]+[。！？]?")
 _CLAUSE_BREAK = "，；：,;"
 _NUMBER = regex.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?")
-_SUBJECT_TRIM = "均都要应力争再使，、 "
+# Adverbs between a subject and its comparator ("化肥、农药利用率均达到").
+_SUBJECT_TAIL = regex.compile(r"(?:均|都|要|应|需|力争|将)+$")
+_SUBJECT_TRIM = "，、 "
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def find_targets(text: str, reference_year: int | None) -> list[FoundTarget]:
             previous_end = body_start
             for q in _quantities(text, body_start, s.end()):
                 seg_start = max(_clause_start(text, q.start, body_start), previous_end)
-                raw_subject = text[seg_start : q.start].strip(_SUBJECT_TRIM)
+                raw_subject = _SUBJECT_TAIL.sub("", text[seg_start : q.start].strip(_SUBJECT_TRIM)).strip(_SUBJECT_TRIM)
                 new_scope, measured = _split_scope(raw_subject, words)
                 if measured and any(w in measured for w in words.measure_words):
                     subject = measured
