@@ -63,6 +63,10 @@ class Warnings:
     unit_unknown = Code(
         "unit_unknown", "the unit gazetteer does not know {raw!r}; it is kept as printed (level other)"
     )
+    no_report_date = Code(
+        "no_report_date",
+        "the progress report prints no signing date; year-less dates take {year}, the latest year its entries name",
+    )
     duplicated_text = Code(
         "duplicated_text", "removed a sentence printed twice in a row ({text!r}), as fake-bold PDFs do"
     )

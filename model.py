@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import bisect
 from datetime import date
+
+# For fields named ``date``, whose name would shadow the type in their class.
+Date = date
 from enum import Enum
 from typing import Literal, Optional, Protocol
 
@@ -159,8 +162,51 @@ class Measure(_Model):
     span: Span
 
 
+ProgressStatus = Literal[
+    "completed",
+    "completed_ongoing",
+    "basically_completed",
+    "in_progress",
+    "not_completed",
+    "unknown",
+]
+
+DateRole = Literal["as_of", "deadline", "start", "reference", "date"]
+
+
+class DatedFact(_Model):
+    """A date printed in a progress entry and the sentence it dates
+    ("截至10月底，全市共征收水资源费5900万元")."""
+
+    date_raw: str = Field(description="The date phrase as printed (cleaned)")
+    date: Optional[Date] = Field(default=None, description="Last day of the period named; null when unreadable")
+    precision: Optional[Precision] = None
+    year_inferred: bool = Field(
+        default=False,
+        description="The phrase has no year; it was taken from the nearest earlier year in the entry, "
+        "or the report's year",
+    )
+    role: DateRole = Field(
+        description="as_of (截至…), deadline (…前), start (…起), reference (…以来, 已于…) or date (anything else)"
+    )
+    text: str = Field(description="The sentence holding the date")
+    span: Span
+
+
+class ProgressEntry(_Model):
+    """One numbered (or unnumbered) entry of a progress report item."""
+
+    seq: int
+    label: Optional[str] = Field(default=None, description='The number as printed ("1."); null when unnumbered')
+    text: str
+    dates: list[DatedFact] = Field(default_factory=list)
+    span: Span
+
+
 class Issue(_Model):
-    """One numbered issue of a task list, or one of its sub-issues."""
+    """One numbered issue of a task list, or one of its sub-issues. In a
+    progress report, one reported item (with status, plan_ref and
+    progress_entries)."""
 
     seq: int
     sub_seq: Optional[int] = None
@@ -182,6 +228,20 @@ class Issue(_Model):
         description='Resolved units by role: "responsible_units", "acceptance_units", "lead_units", …',
     )
     measures: list[Measure] = Field(default_factory=list)
+    status_raw: Optional[str] = Field(
+        default=None, description='The reported status as printed ("已完成，长期坚持"); progress reports only'
+    )
+    status: Optional[ProgressStatus] = Field(
+        default=None, description="status_raw read with normalize/data/statuses.toml; null when there is none"
+    )
+    plan_ref: Optional[int] = Field(
+        default=None,
+        description='The plan issue number the item cites ("（自治区序号九）" → 9), removed from the problem text',
+    )
+    plan_ref_scope: Optional[str] = Field(
+        default=None, description='Whose numbering plan_ref follows, as printed ("自治区")'
+    )
+    progress_entries: list[ProgressEntry] = Field(default_factory=list)
     sub_issues: list[Issue] = Field(default_factory=list)
     spans: dict[str, Span] = Field(
         default_factory=dict,
@@ -299,6 +359,14 @@ class TaskList(_Model):
     span: Span
 
 
+class DocumentDate(_Model):
+    """The date a document is signed or issued ("2023年12月25日")."""
+
+    raw: str
+    value: Optional[Date] = None
+    span: Span
+
+
 class SourceInfo(_Model):
     path: str
     sha256: str
@@ -335,6 +403,11 @@ class Document(_Model):
     reference_year: Optional[int] = Field(
         default=None, description="Year used for dates printed without one"
     )
+    issuer: Optional[Unit] = Field(
+        default=None,
+        description="Who issues the document: the region of a progress report, from its signature or title",
+    )
+    date: Optional[DocumentDate] = Field(default=None, description="The signing date printed at the end")
     lists: list[TaskList] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list, description="The heading tree of a plan (five-year plans)")
     indicators: list[Indicator] = Field(default_factory=list, description="Rows of indicator tables")

@@ -16,14 +16,17 @@ import regex
 
 from ..errors import Code, Warnings
 from ..model import (
+    DatedFact,
     Deadline,
     Diagnostic,
     Document,
+    DocumentDate,
     DocumentKind,
     Indicator,
     Issue,
     Measure,
     Milestone,
+    ProgressEntry,
     Project,
     Quantity,
     Span,
@@ -32,8 +35,9 @@ from ..model import (
     TextLocator,
     Unit,
 )
-from .dates import find_dated_clauses, read_deadline
+from .dates import find_dated_clauses, find_dates, read_deadline
 from .quantities import read_quantity, read_unit
+from .status import read_status
 from .targets import find_targets
 from .units import Mention, ResolvedUnit, find_mentioned_units, resolve_units
 
@@ -57,7 +61,15 @@ def reference_year(text: str) -> int | None:
 
 def normalize(doc: Document) -> Document:
     warnings = list(doc.warnings)
+    signed = _document_date(doc.date)
     year = reference_year(doc.text)
+    if signed is not None and signed.value is not None:
+        year = signed.value.year
+    elif doc.kind is DocumentKind.progress_report:
+        latest = _latest_reported_year(doc)
+        if latest is not None:
+            year = latest
+            warnings.append(Diagnostic(code=Warnings.no_report_date.code, message=Warnings.no_report_date.format(year=year)))
     if year is None and doc.lists:
         warnings.append(Diagnostic(code=Warnings.no_reference_year.code, message=Warnings.no_reference_year.format()))
     locate = TextLocator(doc.text_map).span if doc.text_map else None
@@ -76,8 +88,56 @@ def normalize(doc: Document) -> Document:
         }
     status = Status.partial if any(w.code in _DEGRADING for w in warnings) else Status.ok
     return doc.model_copy(
-        update={"lists": lists, "warnings": warnings, "reference_year": year, "status": status, **plan_parts}
+        update={
+            "lists": lists,
+            "warnings": warnings,
+            "reference_year": year,
+            "status": status,
+            "issuer": _issuer(doc.issuer, locate) if doc.issuer else None,
+            "date": signed,
+            **plan_parts,
+        }
     )
+
+
+def _document_date(signed: DocumentDate | None) -> DocumentDate | None:
+    if signed is None:
+        return None
+    reading = read_deadline(signed.raw)
+    return signed.model_copy(update={"value": reading.due_date if reading.precision == "day" else None})
+
+
+def _latest_reported_year(doc: Document) -> int | None:
+    """A report without a signing date: the latest year its progress
+    entries print for what was done (not deadlines)."""
+    years = [
+        found.date.year
+        for task_list in doc.lists
+        for issue in task_list.issues
+        for entry in issue.progress_entries
+        for found in find_dates(entry.text)
+        if found.date is not None and not found.year_inferred and found.role != "deadline"
+    ]
+    return max(years) if years else None
+
+
+def _issuer(issuer: Unit, locate) -> Unit:
+    """The first region named where the issuer is printed; as printed when
+    the gazetteer knows none (a region of another province)."""
+    base = issuer.span.start if issuer.span else 0
+    for found in find_mentioned_units(issuer.raw):
+        if found.region is not None and not found.collective:
+            span = locate(base + found.start, base + found.end) if locate else None
+            return Unit(
+                raw=found.raw,
+                name=found.region,
+                region=found.region,
+                place=found.place,
+                level=found.level,
+                span=span,
+            )
+    return issuer
+
 
 
 _UNIT_PAREN = regex.compile(r"（(?P<unit>[^（）]+)）\s*$")
@@ -159,6 +219,8 @@ def _issue(issue: Issue, year: int | None, locate, warnings: list[Diagnostic]) -
             "deadline": _deadline(issue.deadline, year, warnings) if issue.deadline else None,
             "units": _units(issue, locate, warnings),
             "measures": [_measure(m, year, locate, warnings) for m in issue.measures],
+            "status": read_status(issue.status_raw) if issue.status_raw is not None else None,
+            "progress_entries": [_entry(e, year, locate) for e in issue.progress_entries],
             "sub_issues": [_issue(sub, year, locate, warnings) for sub in issue.sub_issues],
         }
     )
@@ -246,3 +308,21 @@ def _measure(measure: Measure, year: int | None, locate, warnings: list[Diagnost
             )
         )
     return measure.model_copy(update={"milestones": milestones, "mentioned_units": _mentions(measure, locate)})
+
+
+def _entry(entry: ProgressEntry, year: int | None, locate) -> ProgressEntry:
+    base = entry.span.start
+    facts = [
+        DatedFact(
+            date_raw=found.date_raw,
+            date=found.date,
+            precision=found.precision,
+            year_inferred=found.year_inferred,
+            role=found.role,
+            text=entry.text[found.sentence_start : found.sentence_end],
+            span=locate(base + found.sentence_start, base + found.sentence_end),
+        )
+        for found in find_dates(entry.text, year, as_of_year=year)
+        if found.sentence_end > found.sentence_start
+    ]
+    return entry.model_copy(update={"dates": facts})

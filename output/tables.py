@@ -36,6 +36,10 @@ DOCUMENTS = pa.schema(
         ("page_count", pa.int32()),
         ("issue_count", pa.int32()),
         ("status", pa.string()),
+        ("issuer", pa.string()),
+        ("issuer_raw", pa.string()),
+        ("document_date", pa.date32()),
+        ("reference_year", pa.int32()),
         ("error_code", pa.string()),
         ("error_message", pa.string()),
         ("warning_count", pa.int32()),
@@ -63,6 +67,40 @@ ISSUES = pa.schema(
         ("deadline_ongoing", pa.bool_()),
         ("deadline_recurring", pa.string()),
         ("measure_count", pa.int32()),
+        ("status_raw", pa.string()),
+        ("status", pa.string()),
+        ("plan_ref", pa.int32()),
+        ("plan_ref_scope", pa.string()),
+        ("progress_entry_count", pa.int32()),
+        *_LOCATION,
+    ]
+)
+
+PROGRESS_ENTRIES = pa.schema(
+    [
+        ("entry_id", pa.string()),
+        ("issue_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("seq", pa.int32()),
+        ("label", pa.string()),
+        ("text", pa.string()),
+        ("date_count", pa.int32()),
+        *_LOCATION,
+    ]
+)
+
+PROGRESS_DATES = pa.schema(
+    [
+        ("entry_id", pa.string()),
+        ("issue_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("seq", pa.int32()),
+        ("role", pa.string()),
+        ("date_raw", pa.string()),
+        ("date", pa.date32()),
+        ("precision", pa.string()),
+        ("year_inferred", pa.bool_()),
+        ("text", pa.string()),
         *_LOCATION,
     ]
 )
@@ -263,6 +301,10 @@ def document_rows(rows: Iterable[DocumentRow]) -> list[dict]:
                 "page_count": doc.page_count if doc else None,
                 "issue_count": sum(1 for _ in walk_issues(doc)) if doc else 0,
                 "status": doc.status.value if doc else "error",
+                "issuer": doc.issuer.name if doc and doc.issuer else None,
+                "issuer_raw": doc.issuer.raw if doc and doc.issuer else None,
+                "document_date": doc.date.value if doc and doc.date else None,
+                "reference_year": doc.reference_year if doc else None,
                 "error_code": row.error_code,
                 "error_message": row.error_message,
                 "warning_count": len(doc.warnings) if doc else 0,
@@ -296,6 +338,11 @@ def issue_rows(doc: Document) -> list[dict]:
                 "deadline_ongoing": deadline.ongoing if deadline else None,
                 "deadline_recurring": deadline.recurring if deadline else None,
                 "measure_count": len(issue.measures),
+                "status_raw": issue.status_raw,
+                "status": issue.status,
+                "plan_ref": issue.plan_ref,
+                "plan_ref_scope": issue.plan_ref_scope,
+                "progress_entry_count": len(issue.progress_entries),
                 **_location(issue.source),
             }
         )
@@ -342,6 +389,50 @@ def milestone_rows(doc: Document) -> list[dict]:
                         "year_inferred": milestone.year_inferred,
                         "text": milestone.text,
                         **_location(milestone.span),
+                    }
+                )
+    return out
+
+
+def progress_entry_rows(doc: Document) -> list[dict]:
+    out = []
+    for task_list, issue in walk_issues(doc):
+        iid = issue_id(doc.doc_id, task_list.no, issue)
+        for entry in issue.progress_entries:
+            out.append(
+                {
+                    "entry_id": f"{iid}:{entry.seq}",
+                    "issue_id": iid,
+                    "doc_id": doc.doc_id,
+                    "seq": entry.seq,
+                    "label": entry.label,
+                    "text": entry.text,
+                    "date_count": len(entry.dates),
+                    **_location(entry.span),
+                }
+            )
+    return out
+
+
+def progress_date_rows(doc: Document) -> list[dict]:
+    out = []
+    for task_list, issue in walk_issues(doc):
+        iid = issue_id(doc.doc_id, task_list.no, issue)
+        for entry in issue.progress_entries:
+            for k, fact in enumerate(entry.dates, start=1):
+                out.append(
+                    {
+                        "entry_id": f"{iid}:{entry.seq}",
+                        "issue_id": iid,
+                        "doc_id": doc.doc_id,
+                        "seq": k,
+                        "role": fact.role,
+                        "date_raw": fact.date_raw,
+                        "date": fact.date,
+                        "precision": fact.precision,
+                        "year_inferred": fact.year_inferred,
+                        "text": fact.text,
+                        **_location(fact.span),
                     }
                 )
     return out
@@ -496,6 +587,8 @@ DOCUMENT_TABLES: tuple[TableSpec, ...] = (
     TableSpec("measures", MEASURES, measure_rows),
     TableSpec("milestones", MILESTONES, milestone_rows),
     TableSpec("unit_links", UNIT_LINKS, unit_link_rows),
+    TableSpec("progress_entries", PROGRESS_ENTRIES, progress_entry_rows),
+    TableSpec("progress_dates", PROGRESS_DATES, progress_date_rows),
     TableSpec("sections", SECTIONS, section_rows),
     TableSpec("indicators", INDICATORS, indicator_rows),
     TableSpec("targets", TARGETS, target_rows),
