@@ -73,6 +73,13 @@ class Warnings:
     duplicated_text = Code(
         "duplicated_text", "removed a sentence printed twice in a row ({text!r}), as fake-bold PDFs do"
     )
+    table_cell_dropped = Code(
+        "table_cell_dropped",
+        "dropped the one-character cell {cell!r} of table {table}: a piece of vertical text the converter spilled into a row",
+    )
+    target_unreadable = Code(
+        "target_unreadable", "no quantity could be read in the target {text!r}; it is kept as text"
+    )
 
 
 class ZhenggaiError(Exception):

@@ -250,6 +250,108 @@ class Issue(_Model):
     source: Span
 
 
+HeadingMarker = Literal["chapter", "section", "cn_numeral", "paren_cn_numeral", "arabic"]
+
+
+class Section(_Model):
+    """One heading of a plan's outline (第一章 / 第一节 / 一、/ （一）/ 1.).
+
+    Sections form a tree kept flat: ``parent_id`` names the enclosing
+    section. ``level`` is the depth in this document's tree (1 = top), so a
+    plan numbered 一、/（一）/1. and one numbered 第一章/第一节/1. both start at 1.
+    """
+
+    id: str = Field(description='Position in the tree: "3", "3.1", "3.1.2"')
+    parent_id: Optional[str] = None
+    level: int
+    marker: HeadingMarker
+    label: str = Field(description='The number as printed: "第一章", "一、", "（一）", "1."')
+    number: int
+    heading: str = Field(description="The heading text without its number (for a run-in heading, the lead phrase before 。)")
+    heading_span: Span
+    body: str = Field(default="", description="The section's own text: after its heading, up to its first subsection")
+    body_span: Optional[Span] = None
+    span: Span = Field(description="The whole section: its heading through the last paragraph before the next section at the same or a higher level")
+
+
+Comparator = Literal["<", "≤", "=", "≥", ">"]
+
+
+class Quantity(_Model):
+    """A value as printed in a table cell, and read as a number where it is one."""
+
+    raw: str
+    number: Optional[float] = Field(default=None, description='Null when the cell is not a number ("不减少", "国家下达指标", "/")')
+    comparator: Optional[Comparator] = None
+    unit: Optional[str] = Field(default=None, description='Unit printed in the cell ("0.25万吨" → "万吨"), canonical')
+    qualifier: Optional[str] = Field(default=None, description='Parenthesised remark after the value ("五年累计")')
+
+
+class Indicator(_Model):
+    """One row of an indicator table (表 2-1: 指标名称, 现状值, 2025年目标, 属性;
+    a results table adds the achieved value and 完成/未完成). An indicator
+    printed over several rows (one per scope, or sub-indicators such as the
+    four emissions of 总量控制) gives one row each, numbered by ``part``."""
+
+    table: str = Field(description='The table number as printed ("2-1")')
+    table_title: str
+    table_kind: Literal["targets", "results"]
+    category: Optional[str] = Field(default=None, description="The category, carried down from the row that names it")
+    number: Optional[int] = None
+    part: int = Field(default=1, description="1 for the indicator's first row, 2… for its further rows")
+    name: str = Field(description="The indicator name without its unit parenthesis and footnote mark")
+    unit_raw: Optional[str] = Field(default=None, description='The name\'s trailing parenthesis as printed ("%", "小时达标率, %")')
+    unit: Optional[str] = Field(default=None, description="Canonical unit, from the name's parenthesis or else the value cells")
+    scope: Optional[str] = Field(default=None, description='Where the row applies ("石河子、五家渠", "其他各师市平均")')
+    baseline: Optional[Quantity] = None
+    baseline_year: Optional[int] = None
+    target: Optional[Quantity] = None
+    target_year: Optional[int] = None
+    achieved: Optional[Quantity] = None
+    achieved_year: Optional[int] = None
+    attribute: Optional[str] = Field(default=None, description="约束性 (binding) or 预期性 (expected)")
+    completion: Optional[str] = Field(default=None, description="完成 / 未完成 as printed (results tables)")
+    completed: Optional[bool] = None
+    footnote: bool = Field(default=False, description="The name carries a note mark (*) explained under the table")
+    spans: dict[str, list[Span]] = Field(
+        default_factory=dict,
+        description="The printed cells each field was read from (a cell wrapped over lines has one span per piece)",
+    )
+    span: Span = Field(description="The row, from its first to its last printed line")
+
+
+class Target(_Model):
+    """One quantity of a target sentence ("到2025年，…平均浓度下降到33微克/立方米以下")."""
+
+    year: Optional[int] = Field(default=None, description="The year the target is for")
+    subject: Optional[str] = Field(default=None, description='What is measured ("细颗粒物（PM2.5）平均浓度")')
+    scope: Optional[str] = Field(default=None, description='Where it applies ("兵团石河子、五家渠两城市")')
+    value: Optional[float] = Field(default=None, description="Null when the target names no readable quantity")
+    value_raw: Optional[str] = None
+    unit: Optional[str] = None
+    comparator: Optional[Comparator] = None
+    change: Optional[Literal["decrease", "increase"]] = Field(
+        default=None, description='The value is a change ("下降14.5%"), not a level'
+    )
+    phrase: str = Field(description='The clause the quantity was read from ("下降到33微克/立方米以下")')
+    sentence: str
+    span: Span = Field(description="The clause")
+    sentence_span: Span
+
+
+class Project(_Model):
+    """One key project of a 专栏 box ("专栏 1 生态经济重点工程")."""
+
+    box: int
+    box_title: str
+    seq: int = Field(description="Position in the box, from 1")
+    name: str = Field(description="The lead phrase before the first 。")
+    description: str = Field(description="The text after the lead phrase")
+    units: list[Unit] = Field(default_factory=list, description="Units and places named in the project, resolved with the unit gazetteer")
+    span: Span
+    name_span: Span
+
+
 class TaskList(_Model):
     no: int
     title: str
@@ -307,6 +409,10 @@ class Document(_Model):
     )
     date: Optional[DocumentDate] = Field(default=None, description="The signing date printed at the end")
     lists: list[TaskList] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list, description="The heading tree of a plan (five-year plans)")
+    indicators: list[Indicator] = Field(default_factory=list, description="Rows of indicator tables")
+    targets: list[Target] = Field(default_factory=list, description="Quantified targets read from the text")
+    projects: list[Project] = Field(default_factory=list, description="Key projects of 专栏 boxes")
     warnings: list[Diagnostic] = Field(default_factory=list)
     text: str = Field(default="", description="The cleaned text all spans point into")
     text_map: list[TextRun] = Field(default_factory=list)

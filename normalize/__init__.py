@@ -1,5 +1,7 @@
 """Normalize stage: deadline phrases and dated clauses become real dates;
-unit fields become resolved organizations.
+unit fields become resolved organizations; a five-year plan's indicator
+values become numbers with comparators and units, its prose targets are
+read, and its key projects get their units.
 
 Takes the parsed ``Document`` and returns a new one with every deadline
 read, every measure's milestones and mentioned units found, every unit
@@ -20,17 +22,23 @@ from ..model import (
     Document,
     DocumentDate,
     DocumentKind,
+    Indicator,
     Issue,
     Measure,
     Milestone,
     ProgressEntry,
+    Project,
+    Quantity,
     Span,
     Status,
+    Target,
     TextLocator,
     Unit,
 )
 from .dates import find_dated_clauses, find_dates, read_deadline
+from .quantities import read_quantity, read_unit
 from .status import read_status
+from .targets import find_targets
 from .units import Mention, ResolvedUnit, find_mentioned_units, resolve_units
 
 # Field roles that name organizations (责任领导 names people).
@@ -71,6 +79,13 @@ def normalize(doc: Document) -> Document:
         )
         for task_list in doc.lists
     ]
+    plan_parts: dict = {}
+    if doc.kind == DocumentKind.five_year_plan and locate is not None:
+        plan_parts = {
+            "indicators": [_indicator(i) for i in doc.indicators],
+            "targets": _targets(doc.text, year, locate, warnings),
+            "projects": [_project(p, doc.text, locate) for p in doc.projects],
+        }
     status = Status.partial if any(w.code in _DEGRADING for w in warnings) else Status.ok
     return doc.model_copy(
         update={
@@ -80,6 +95,7 @@ def normalize(doc: Document) -> Document:
             "status": status,
             "issuer": _issuer(doc.issuer, locate) if doc.issuer else None,
             "date": signed,
+            **plan_parts,
         }
     )
 
@@ -121,6 +137,80 @@ def _issuer(issuer: Unit, locate) -> Unit:
                 span=span,
             )
     return issuer
+
+
+
+_UNIT_PAREN = regex.compile(r"（(?P<unit>[^（）]+)）\s*$")
+
+
+def _quantity(value: Quantity | None) -> Quantity | None:
+    if value is None:
+        return None
+    reading = read_quantity(value.raw)
+    return value.model_copy(
+        update={"number": reading.number, "comparator": reading.comparator, "unit": reading.unit, "qualifier": reading.qualifier}
+    )
+
+
+def _indicator(indicator: Indicator) -> Indicator:
+    """Values read as numbers; the unit from the name's trailing
+    parenthesis ("细颗粒物（PM2.5）浓度（微克/立方米）"), else from a value."""
+    name, unit_raw, unit = indicator.name, None, None
+    m = _UNIT_PAREN.search(name)
+    if m and read_unit(m.group("unit")):
+        name, unit_raw, unit = name[: m.start()].rstrip(), m.group("unit"), read_unit(m.group("unit"))
+    values = {key: _quantity(getattr(indicator, key)) for key in ("baseline", "target", "achieved")}
+    if unit is None:
+        unit = next((v.unit for v in values.values() if v is not None and v.unit), None)
+    return indicator.model_copy(update={"name": name, "unit_raw": unit_raw, "unit": unit, **values})
+
+
+def _targets(text: str, year: int | None, locate, warnings: list[Diagnostic]) -> list[Target]:
+    out = []
+    offset = 0
+    for para in text.split("\n"):
+        if "\t" not in para:
+            for t in find_targets(para, year):
+                sentence = para[t.sentence_start : t.sentence_end]
+                target = Target(
+                    year=t.year,
+                    subject=t.subject,
+                    scope=t.scope,
+                    value=t.value,
+                    value_raw=t.value_raw,
+                    unit=t.unit,
+                    comparator=t.comparator,
+                    change=t.change,
+                    phrase=para[t.start : t.end],
+                    sentence=sentence,
+                    span=locate(offset + t.start, offset + t.end),
+                    sentence_span=locate(offset + t.sentence_start, offset + t.sentence_end),
+                )
+                if t.value is None:
+                    warnings.append(
+                        Diagnostic(
+                            code=Warnings.target_unreadable.code,
+                            message=Warnings.target_unreadable.format(text=sentence),
+                            span=target.sentence_span,
+                        )
+                    )
+                out.append(target)
+        offset += len(para) + 1
+    return out
+
+
+def _project(project: Project, text: str, locate) -> Project:
+    """Units and places named in the project. Enterprise-name rules are
+    left out: a project names kinds of works ("绿色工厂"), not companies. A
+    mention wrapped over a page break is not found."""
+    units = []
+    start = project.span.start
+    for piece in text[start : project.span.end].split("\n"):
+        units.extend(
+            _unit(m, locate(start + m.start, start + m.end)) for m in find_mentioned_units(piece) if m.level != "enterprise"
+        )
+        start += len(piece) + 1
+    return project.model_copy(update={"units": units})
 
 
 def _issue(issue: Issue, year: int | None, locate, warnings: list[Diagnostic]) -> Issue:

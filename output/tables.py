@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model import Document, Issue, Span, walk_issues
+from ..model import Document, Issue, Quantity, Span, walk_issues
 from .atomic import atomic_path
 
 _LOCATION = [
@@ -163,6 +163,87 @@ UNITS = pa.schema(
         ("members", pa.list_(pa.string())),
         ("aliases", pa.list_(pa.string())),
         ("link_count", pa.int32()),
+    ]
+)
+
+SECTIONS = pa.schema(
+    [
+        ("section_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("parent_id", pa.string()),
+        ("level", pa.int32()),
+        ("marker", pa.string()),
+        ("label", pa.string()),
+        ("number", pa.int32()),
+        ("heading", pa.string()),
+        ("body", pa.string()),
+        *_LOCATION,
+    ]
+)
+
+
+def _quantity_columns(prefix: str) -> list[tuple[str, pa.DataType]]:
+    return [
+        (f"{prefix}_raw", pa.string()),
+        (f"{prefix}_number", pa.float64()),
+        (f"{prefix}_comparator", pa.string()),
+        (f"{prefix}_year", pa.int32()),
+    ]
+
+
+INDICATORS = pa.schema(
+    [
+        ("indicator_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("table_no", pa.string()),
+        ("table_title", pa.string()),
+        ("table_kind", pa.string()),
+        ("category", pa.string()),
+        ("number", pa.int32()),
+        ("part", pa.int32()),
+        ("name", pa.string()),
+        ("unit", pa.string()),
+        ("scope", pa.string()),
+        *_quantity_columns("baseline"),
+        *_quantity_columns("target"),
+        *_quantity_columns("achieved"),
+        ("attribute", pa.string()),
+        ("completion", pa.string()),
+        ("completed", pa.bool_()),
+        *_LOCATION,
+    ]
+)
+
+TARGETS = pa.schema(
+    [
+        ("target_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("year", pa.int32()),
+        ("subject", pa.string()),
+        ("scope", pa.string()),
+        ("value", pa.float64()),
+        ("value_raw", pa.string()),
+        ("unit", pa.string()),
+        ("comparator", pa.string()),
+        ("change", pa.string()),
+        ("phrase", pa.string()),
+        ("sentence", pa.string()),
+        *_LOCATION,
+    ]
+)
+
+PROJECTS = pa.schema(
+    [
+        ("project_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("box", pa.int32()),
+        ("box_title", pa.string()),
+        ("seq", pa.int32()),
+        ("name", pa.string()),
+        ("description", pa.string()),
+        ("unit_names", pa.list_(pa.string())),
+        ("unit_raws", pa.list_(pa.string())),
+        *_LOCATION,
     ]
 )
 
@@ -389,6 +470,98 @@ def unit_rows(links: list[dict]) -> list[dict]:
     return sorted(by_name.values(), key=lambda r: r["name"])
 
 
+def section_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "section_id": f"{doc.doc_id}:{s.id}",
+            "doc_id": doc.doc_id,
+            "parent_id": f"{doc.doc_id}:{s.parent_id}" if s.parent_id else None,
+            "level": s.level,
+            "marker": s.marker,
+            "label": s.label,
+            "number": s.number,
+            "heading": s.heading,
+            "body": s.body,
+            **_location(s.span),
+        }
+        for s in doc.sections
+    ]
+
+
+def _quantity(prefix: str, value: Quantity | None, year: int | None) -> dict:
+    return {
+        f"{prefix}_raw": value.raw if value else None,
+        f"{prefix}_number": value.number if value else None,
+        f"{prefix}_comparator": value.comparator if value else None,
+        f"{prefix}_year": year,
+    }
+
+
+def indicator_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "indicator_id": f"{doc.doc_id}:{i.table}:{i.number if i.number is not None else k}.{i.part}",
+            "doc_id": doc.doc_id,
+            "table_no": i.table,
+            "table_title": i.table_title,
+            "table_kind": i.table_kind,
+            "category": i.category,
+            "number": i.number,
+            "part": i.part,
+            "name": i.name,
+            "unit": i.unit,
+            "scope": i.scope,
+            **_quantity("baseline", i.baseline, i.baseline_year),
+            **_quantity("target", i.target, i.target_year),
+            **_quantity("achieved", i.achieved, i.achieved_year),
+            "attribute": i.attribute,
+            "completion": i.completion,
+            "completed": i.completed,
+            **_location(i.span),
+        }
+        for k, i in enumerate(doc.indicators, start=1)
+    ]
+
+
+def target_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "target_id": f"{doc.doc_id}:t{k}",
+            "doc_id": doc.doc_id,
+            "year": t.year,
+            "subject": t.subject,
+            "scope": t.scope,
+            "value": t.value,
+            "value_raw": t.value_raw,
+            "unit": t.unit,
+            "comparator": t.comparator,
+            "change": t.change,
+            "phrase": t.phrase,
+            "sentence": t.sentence,
+            **_location(t.span),
+        }
+        for k, t in enumerate(doc.targets, start=1)
+    ]
+
+
+def project_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "project_id": f"{doc.doc_id}:{p.box}.{p.seq}",
+            "doc_id": doc.doc_id,
+            "box": p.box,
+            "box_title": p.box_title,
+            "seq": p.seq,
+            "name": p.name,
+            "description": p.description,
+            "unit_names": [u.name for u in p.units],
+            "unit_raws": [u.raw for u in p.units],
+            **_location(p.span),
+        }
+        for p in doc.projects
+    ]
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A Parquet table with one group of rows per document: ``OUT/<name>.parquet``."""
@@ -407,6 +580,10 @@ DOCUMENT_TABLES: tuple[TableSpec, ...] = (
     TableSpec("unit_links", UNIT_LINKS, unit_link_rows),
     TableSpec("progress_entries", PROGRESS_ENTRIES, progress_entry_rows),
     TableSpec("progress_dates", PROGRESS_DATES, progress_date_rows),
+    TableSpec("sections", SECTIONS, section_rows),
+    TableSpec("indicators", INDICATORS, indicator_rows),
+    TableSpec("targets", TARGETS, target_rows),
+    TableSpec("projects", PROJECTS, project_rows),
 )
 
 

@@ -1,5 +1,6 @@
 """Parse stage: cleaned text → ``Document`` with its task lists, issues,
-fields and measures. Values are exact substrings of the cleaned text, each
+fields and measures; for a five-year plan its heading tree, indicator
+tables and key-project boxes. Values are exact substrings of the cleaned text, each
 with its span; dates are left to the normalize stage."""
 
 from __future__ import annotations
@@ -7,8 +8,11 @@ from __future__ import annotations
 from ..errors import Warnings
 from ..extract import CleanText
 from ..model import Diagnostic, Document, DocumentDate, DocumentKind, SourceInfo, Status, TaskList, Unit
+from .indicators import parse_indicator_tables
 from .issues import parse_issues
 from .labels import LabelVocabulary, load_labels
+from .outline import parse_outline
+from .projects import parse_projects
 from .structure import Paragraph, detect_kind, find_lists, find_signature, issuer_in_title, title_paragraphs
 
 __all__ = ["LabelVocabulary", "load_labels", "parse"]
@@ -37,8 +41,15 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
         list_title = "".join(p.text for p in extent.title_paragraphs)
         lists.append(TaskList(no=extent.no, title=list_title, issues=issues, span=span))
 
-    kind = detect_kind(title, has_task_list=bool(lists))
-    if not lists:
+    kind = detect_kind(title, has_task_list=bool(lists), opening=paragraphs[0].text if paragraphs else "")
+    plan_parts: dict = {}
+    if kind == DocumentKind.five_year_plan:
+        plan_parts = {
+            "sections": parse_outline(paragraphs, text, clean.span),
+            "indicators": parse_indicator_tables(paragraphs, clean.span, warnings),
+            "projects": parse_projects(paragraphs, text, clean.span),
+        }
+    elif not lists:
         warnings.append(Diagnostic(code=Warnings.no_task_list.code, message=Warnings.no_task_list.format()))
     return Document(
         doc_id=doc_id,
@@ -52,6 +63,7 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
         else None,
         page_count=clean.page_count,
         lists=lists,
+        **plan_parts,
         warnings=warnings,
         text=text,
         text_map=clean.runs(),

@@ -50,6 +50,7 @@ class KindRule:
     name: str
     title_keywords: tuple[str, ...]
     requires: tuple[str, ...]
+    opening_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,27 @@ def kind_rules() -> tuple[KindRule, ...]:
     rules = []
     for entry in _kinds_data()["kind"]:
         DocumentKind(entry["name"])  # validates the name
-        rules.append(KindRule(entry["name"], tuple(entry["title_keywords"]), tuple(entry.get("requires", ()))))
+        rules.append(
+            KindRule(
+                entry["name"],
+                tuple(entry["title_keywords"]),
+                tuple(entry.get("requires", ())),
+                tuple(entry.get("opening_keywords", ())),
+            )
+        )
     return tuple(rules)
 
 
-def detect_kind(title: str, has_task_list: bool) -> DocumentKind:
+def detect_kind(title: str, has_task_list: bool, opening: str = "") -> DocumentKind:
+    """By the title; for a document printed without one, by its opening
+    paragraph ("……制定本规划。")."""
     for rule in kind_rules():
         if any(k in title for k in rule.title_keywords) and all(r in title for r in rule.requires):
             return DocumentKind(rule.name)
+    if not title:
+        for rule in kind_rules():
+            if any(k in opening for k in rule.opening_keywords):
+                return DocumentKind(rule.name)
     return DocumentKind.rectification_plan if has_task_list else DocumentKind.unknown
 
 

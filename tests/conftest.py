@@ -14,6 +14,8 @@ PLAN_TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
 PLAN_PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
 CHANGJI_REPORT = SAMPLES / "changji_progress_report_2023.txt"
 TURPAN_REPORT = SAMPLES / "turpan_progress_report_2023.txt"
+CHANGJI_PLAN_TXT = SAMPLES / "changji_eco_plan_14th.txt"
+XPCC_PLAN_TXT = SAMPLES / "xpcc_eco_plan_14th.txt"
 
 
 def source_from_text(text: str, path: str = "test.txt") -> SourceText:
@@ -42,6 +44,16 @@ def plan_txt_stages():
 @pytest.fixture(scope="session")
 def plan_pdf_stages():
     return _stages(PLAN_PDF)
+
+
+@pytest.fixture(scope="session")
+def changji_plan():
+    return _stages(CHANGJI_PLAN_TXT).document
+
+
+@pytest.fixture(scope="session")
+def xpcc_plan():
+    return _stages(XPCC_PLAN_TXT).document
 
 
 @pytest.fixture(scope="session")
