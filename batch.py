@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Iterator
 from . import __version__
 from .errors import Errors, ZhenggaiError
 from .extract import SUPPORTED_SUFFIXES
+from .model import DocumentKind
 from .output import DocumentOutput, DocumentRow, document_output, tables
 from .output.dataset import Committed, Dataset
 from .pipeline import Options, convert_safely
@@ -360,18 +361,22 @@ class RunStats:
     skipped: int = 0
     status: Counter = field(default_factory=Counter)
     pages: int = 0
-    issues: int = 0
+    issues: int = 0  # of plans and other documents with task lists
     measures: int = 0
     milestones: int = 0
+    items: int = 0  # of progress reports
     failed: bool = False  # some input (converted or skipped) is an error
 
     def add(self, output: DocumentOutput) -> None:
         self.converted += 1
         self.status[output.row["status"]] += 1
         self.pages += output.row["page_count"] or 0
-        self.issues += len(output.tables["issues"])
-        self.measures += len(output.tables["measures"])
-        self.milestones += len(output.tables["milestones"])
+        if output.row["kind"] == DocumentKind.progress_report.value:
+            self.items += len(output.tables["issues"])
+        else:
+            self.issues += len(output.tables["issues"])
+            self.measures += len(output.tables["measures"])
+            self.milestones += len(output.tables["milestones"])
         self.failed |= output.row["status"] == "error"
 
 

