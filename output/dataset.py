@@ -88,6 +88,12 @@ def read_table(root: Path, table: str) -> pa.Table:
     return pq.read_table(root / table)
 
 
+def _read_part(file: Path, schema: pa.Schema) -> pa.Table:
+    """One part file with the current schema (a plain file read: no dataset
+    discovery, which costs more than the read for a small file)."""
+    return tables.conform(pq.ParquetFile(file).read(), schema)
+
+
 class Dataset:
     """An output directory opened for writing (a context manager): holds the
     lock, finishes an interrupted commit, knows what each input path has in
@@ -133,7 +139,7 @@ class Dataset:
         columns = [f.name for f in Committed.__dataclass_fields__.values() if f.name != "part"]
         for file in sorted((self.root / DOCUMENTS).glob("part-*.parquet")):
             part = file.stem.removeprefix("part-")
-            for row in tables.conform(pq.read_table(file), tables.DOCUMENTS).select(columns).to_pylist():
+            for row in _read_part(file, tables.DOCUMENTS).select(columns).to_pylist():
                 index[row["path"]] = Committed(**row, part=part)
         return index
 
@@ -141,7 +147,7 @@ class Dataset:
         if self._catalog is None:
             self._catalog = tables.UnitCatalog()
             for file in sorted((self.root / "unit_links").glob("part-*.parquet")):
-                self._catalog.add(pq.read_table(file).to_pylist())
+                self._catalog.add(pq.ParquetFile(file).read().to_pylist())
         return self._catalog
 
     def _next_batch(self) -> str:
@@ -184,7 +190,7 @@ class Dataset:
     def _drop(self, part: str, paths: set[str], commit: _Commit, catalog: tables.UnitCatalog) -> None:
         """Rewrite one part without the documents of ``paths`` (or delete it
         when nothing else is in it)."""
-        docs = tables.conform(pq.read_table(part_file(self.root, DOCUMENTS, part)), tables.DOCUMENTS)
+        docs = _read_part(part_file(self.root, DOCUMENTS, part), tables.DOCUMENTS)
         keep_doc = [path not in paths for path in docs.column("path").to_pylist()]
         # Rows of the other tables are keyed by doc_id (the content hash);
         # two paths with the same content each have their own, identical,
@@ -200,7 +206,7 @@ class Dataset:
             target = part_file(self.root, spec.name, part)
             if not target.is_file():
                 continue  # a table added after the part was written
-            table = tables.conform(pq.read_table(target), spec.schema)
+            table = _read_part(target, spec.schema)
             mask = pa.array(_rows_to_keep(table.column("doc_id").to_pylist(), copies, kept), pa.bool_())
             if spec.name == "unit_links":
                 catalog.add(table.filter(pc.invert(mask)).to_pylist(), sign=-1)
@@ -226,7 +232,7 @@ class Dataset:
         commit = _Commit(self.root, self._state / "staging" / self._run / batch)
         for name, schema in [(s.name, s.schema) for s in tables.DOCUMENT_TABLES] + [(DOCUMENTS, tables.DOCUMENTS)]:
             files = [part_file(self.root, name, part) for part in small]
-            merged = [tables.conform(pq.read_table(f), schema) for f in files if f.is_file()]
+            merged = [_read_part(f, schema) for f in files if f.is_file()]
             commit.write(pa.concat_tables(merged) if merged else schema.empty_table(), part_file(self.root, name, batch))
             for f in files:
                 commit.remove(f)
