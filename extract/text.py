@@ -1,10 +1,24 @@
-"""Plain-text reader: decode the bytes, split pages at form feeds and lines."""
+"""Plain-text reader: decode the bytes, split pages at form feeds and lines.
+
+Decoding, first rule that applies:
+1. a byte-order mark says the encoding (UTF-8, UTF-16 LE/BE, UTF-32);
+2. UTF-8 when the bytes are valid UTF-8 (tried after UTF-16 when they hold
+   a NUL byte: text never does, UTF-16 of ASCII characters is full of them);
+3. UTF-16 without a BOM: the bytes decode as UTF-16 LE or BE and the text
+   reads as text (``text_likeness`` at least ``UTF16_MIN_LIKENESS``, better
+   than GB18030's reading of the same bytes). The wrong byte order turns
+   every ASCII character, line break and Chinese punctuation mark into an
+   unrelated script, so it scores far lower;
+4. GB18030 (a superset of GBK and GB2312, so it reads all three);
+5. charset-normalizer's best guess.
+"""
 
 from __future__ import annotations
 
 import codecs
 
 import charset_normalizer
+import regex
 
 from ..errors import Errors, ZhenggaiError
 from .source import PhysicalLine
@@ -16,25 +30,74 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Chinese notices are UTF-8 or GB-family; GB18030 is a superset of GBK and
-# GB2312, so it decodes all three.
-_STRICT_TRIES = ("utf-8", "gb18030")
+# Characters a notice is made of: Chinese, ASCII, punctuation (general,
+# CJK, full-width), and whitespace.
+_TEXT_CHAR = regex.compile(r"[\p{Han}\x20-\x7e\t\n\r\f\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0-\u00ff\u2460-\u24ff]")
+UTF16_MIN_LIKENESS = 0.9
+# Characters scored to choose an encoding (the whole text is decoded).
+_SAMPLE_CHARS = 20000
+
+
+def text_likeness(text: str) -> float:
+    """Share of the characters (of the first ``_SAMPLE_CHARS``) that notices are made of."""
+    sample = text[:_SAMPLE_CHARS]
+    if not sample:
+        return 0.0
+    return len(_TEXT_CHAR.findall(sample)) / len(sample)
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Return (text, encoding). Raises ZhenggaiError(undecodable_text)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
-    for encoding in _STRICT_TRIES:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                raise ZhenggaiError(Errors.undecodable_text, path) from None
+    tries = [_strict("utf-8"), _utf16_without_bom, _strict("gb18030")]
+    if b"\x00" in data:  # a NUL says UTF-16 before it says UTF-8
+        tries[0], tries[1] = tries[1], tries[0]
+    for attempt in tries:
+        decoded = attempt(data)
+        if decoded is not None:
+            return decoded
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise ZhenggaiError(Errors.undecodable_text, path)
     return str(best), best.encoding
+
+
+def _strict(encoding: str):
+    def attempt(data: bytes) -> tuple[str, str] | None:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            return None
+
+    return attempt
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    if len(data) % 2:
+        return None
+    readings = []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readings.append((text_likeness(text), text, encoding))
+    if not readings:
+        return None
+    likeness, text, encoding = max(readings, key=lambda r: r[0])
+    if likeness < UTF16_MIN_LIKENESS:
+        return None
+    try:
+        if text_likeness(data.decode("gb18030")) >= likeness:
+            return None
+    except UnicodeDecodeError:
+        pass
+    return text, encoding
 
 
 def split_lines(text: str) -> tuple[list[PhysicalLine], int]:

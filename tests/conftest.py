@@ -12,6 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 PLAN_TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
 PLAN_PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
+# The Turpan progress report (corpus 002), kept in the repository so the
+# tests that need it run on a fresh machine.
+TURPAN_TXT = ROOT / "tests" / "data" / "turpan_progress_report.txt"
+# The whole real corpus, where the machine has it (tests over it skip
+# otherwise).
+CORPUS_DIR = Path("/work/shared/corpus")
 
 
 def source_from_text(text: str, path: str = "test.txt") -> SourceText:
@@ -19,8 +25,12 @@ def source_from_text(text: str, path: str = "test.txt") -> SourceText:
     return SourceText(path=path, format="txt", sha256="0" * 64, page_count=1, lines=lines)
 
 
+def clean_source(source: SourceText):
+    return clean(source, CleanSettings(label_words=load_labels().labels))
+
+
 def clean_text(text: str):
-    return clean(source_from_text(text), CleanSettings(label_words=load_labels().labels))
+    return clean_source(source_from_text(text))
 
 
 def _stages(path):
