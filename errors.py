@@ -66,6 +66,14 @@ class Warnings:
     duplicated_text = Code(
         "duplicated_text", "removed a sentence printed twice in a row ({text!r}), as fake-bold PDFs do"
     )
+    text_cut_short = Code(
+        "text_cut_short",
+        "the file ends inside a character, so it was cut short; the last {count} bytes ({encoding}) were dropped",
+        degrades=True,
+    )
+    charset_mismatch = Code(
+        "charset_mismatch", "the page declares charset {declared} but its bytes are not {declared}; read as {used}"
+    )
 
 
 class ZhenggaiError(Exception):

@@ -12,7 +12,8 @@ from .source import PhysicalLine, SourceText
 
 TEXT_SUFFIXES = (".txt", ".text")
 PDF_SUFFIXES = (".pdf",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES
+HTML_SUFFIXES = (".html", ".htm", ".shtml")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + HTML_SUFFIXES
 
 __all__ = [
     "CleanSettings",
@@ -40,17 +41,24 @@ def read_source(path: Path, *, password: str | None = None) -> SourceText:
     if not data:
         raise ZhenggaiError(Errors.empty_file, path)
     sha256 = hashlib.sha256(data).hexdigest()
+    notes: list[tuple[str, str]] = []
     if suffix in PDF_SUFFIXES:
         from . import pdf
 
         lines, page_count = pdf.read_lines(data, str(path), password=password)
         fmt = "pdf"
+    elif suffix in HTML_SUFFIXES:
+        from . import html
+
+        lines, notes = html.read_lines(data, str(path))
+        page_count, fmt = 1, "html"
     else:
         from . import text
 
-        decoded, _encoding = text.decode(data, str(path))
-        lines, page_count = text.split_lines(decoded)
+        decoded = text.decode(data, str(path))
+        lines, page_count = text.split_lines(decoded.text)
+        notes = list(decoded.notes)
         fmt = "txt"
     if not any(line.text.strip() for line in lines):
         raise ZhenggaiError(Errors.no_text, path)
-    return SourceText(path=str(path), format=fmt, sha256=sha256, page_count=page_count, lines=lines)
+    return SourceText(path=str(path), format=fmt, sha256=sha256, page_count=page_count, lines=lines, notes=notes)

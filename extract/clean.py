@@ -170,6 +170,7 @@ class _Line:
     # Whether right_gap was measured (PDF) or estimated from the text.
     measured: bool
     has_han: bool
+    ends_paragraph: bool
 
 
 @dataclass
@@ -190,7 +191,7 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     ]
     _estimate_right_gaps(kept)
     paragraphs = _join(kept, settings)
-    warnings: list[Diagnostic] = []
+    warnings = [Diagnostic(code=code, message=message) for code, message in source.notes]
     for para in paragraphs:
         _repair_glyphs(para)
     removed_duplicates = [_drop_duplicate_sentences(para) for para in paragraphs]
@@ -289,7 +290,9 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
         cols.append(col)
     stripped = raw.strip()
     width = sum(0.5 if ord(c) < 0x2000 else 1.0 for c in stripped)
-    return _Line(index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han)
+    return _Line(
+        index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han, phys.ends_paragraph
+    )
 
 
 def _next_visible(raw: str, start: int, n: int) -> str | None:
@@ -347,6 +350,8 @@ def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
 
 
 def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
+    if prev.ends_paragraph:
+        return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
     prev_short = prev.right_gap is not None and prev.right_gap >= limit
     prev_ends = prev_short or prev.chars[-1] in markers.TERMINAL_PUNCT

@@ -14,7 +14,9 @@ class PhysicalLine:
     file's line number. When the reader knows the geometry (PDF),
     ``right_gap`` and ``indent`` are the empty space after and before the
     line, in character widths, measured from the text column's edges; they
-    are None for plain text.
+    are None for plain text. ``ends_paragraph`` says the input itself marks
+    the line as a whole paragraph (a web page's <p>), so the cleaner never
+    joins the next line to it.
     """
 
     page: int
@@ -22,6 +24,7 @@ class PhysicalLine:
     text: str
     right_gap: float | None = None
     indent: float | None = None
+    ends_paragraph: bool = False
 
 
 @dataclass

@@ -16,11 +16,13 @@ Decoding, first rule that applies:
 from __future__ import annotations
 
 import codecs
+from functools import partial
+from typing import NamedTuple
 
 import charset_normalizer
 import regex
 
-from ..errors import Errors, ZhenggaiError
+from ..errors import Errors, Warnings, ZhenggaiError
 from .source import PhysicalLine
 
 _BOMS = (
@@ -46,15 +48,24 @@ def text_likeness(text: str) -> float:
     return len(_TEXT_CHAR.findall(sample)) / len(sample)
 
 
-def decode(data: bytes, path: str) -> tuple[str, str]:
-    """Return (text, encoding). Raises ZhenggaiError(undecodable_text)."""
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    # Conditions to report, as (warning code, message).
+    notes: tuple[tuple[str, str], ...] = ()
+
+
+def decode(data: bytes, path: str) -> Decoded:
+    """Decode by the rules above. A file that ends inside a character (cut
+    short) keeps what came before it, with a ``text_cut_short`` note.
+    Raises ZhenggaiError(undecodable_text)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                raise ZhenggaiError(Errors.undecodable_text, path) from None
-    tries = [_strict("utf-8"), _utf16_without_bom, _strict("gb18030")]
+            decoded = decode_as(data, encoding)
+            if decoded is None:
+                raise ZhenggaiError(Errors.undecodable_text, path)
+            return decoded
+    tries = [partial(decode_as, encoding="utf-8"), _utf16_without_bom, partial(decode_as, encoding="gb18030")]
     if b"\x00" in data:  # a NUL says UTF-16 before it says UTF-8
         tries[0], tries[1] = tries[1], tries[0]
     for attempt in tries:
@@ -64,40 +75,40 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise ZhenggaiError(Errors.undecodable_text, path)
-    return str(best), best.encoding
+    return Decoded(str(best), best.encoding)
 
 
-def _strict(encoding: str):
-    def attempt(data: bytes) -> tuple[str, str] | None:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            return None
-
-    return attempt
-
-
-def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    if len(data) % 2:
+def decode_as(data: bytes, encoding: str) -> Decoded | None:
+    """``data`` in ``encoding``, or None when it is not. Incomplete bytes at
+    the very end (a cut-short file) are dropped with a note."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        text = decoder.decode(data, final=False)
+    except UnicodeDecodeError:
         return None
-    readings = []
-    for encoding in ("utf-16-le", "utf-16-be"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        readings.append((text_likeness(text), text, encoding))
+    left_over = len(decoder.getstate()[0])
+    if not left_over:
+        return Decoded(text, encoding)
+    note = Warnings.text_cut_short
+    return Decoded(text, encoding, ((note.code, note.format(count=left_over, encoding=encoding)),))
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    readings = [
+        (text_likeness(decoded.text), decoded)
+        for encoding in ("utf-16-le", "utf-16-be")
+        for decoded in [decode_as(data, encoding)]
+        if decoded is not None
+    ]
     if not readings:
         return None
-    likeness, text, encoding = max(readings, key=lambda r: r[0])
+    likeness, best = max(readings, key=lambda r: r[0])
     if likeness < UTF16_MIN_LIKENESS:
         return None
-    try:
-        if text_likeness(data.decode("gb18030")) >= likeness:
-            return None
-    except UnicodeDecodeError:
-        pass
-    return text, encoding
+    as_gb = decode_as(data, "gb18030")
+    if as_gb is not None and text_likeness(as_gb.text) >= likeness:
+        return None
+    return best
 
 
 def split_lines(text: str) -> tuple[list[PhysicalLine], int]:

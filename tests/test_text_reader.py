@@ -56,7 +56,7 @@ def _cleaned_utf8(path: Path) -> str:
 def test_corpus_text_reencoded_cleans_the_same(path, name, encode, expected, tmp_path):
     original = path.read_text(encoding="utf-8")
     data = encode(original)
-    assert decode(data, path.name) == (original, expected)
+    assert decode(data, path.name) == (original, expected, ())
     copy = tmp_path / path.name
     copy.write_bytes(data)
     assert clean_source(read_source(copy)).text == _cleaned_utf8(path)
@@ -64,8 +64,7 @@ def test_corpus_text_reencoded_cleans_the_same(path, name, encode, expected, tmp
 
 def test_gbk_bytes_decode_as_gb18030():
     # 臵 is in GBK; the corpus text carries it.
-    text, used = decode("位臵：自治区生态环境厅".encode("gbk"), "x.txt")
-    assert (text, used) == ("位臵：自治区生态环境厅", "gb18030")
+    assert decode("位臵：自治区生态环境厅".encode("gbk"), "x.txt") == ("位臵：自治区生态环境厅", "gb18030", ())
 
 
 @pytest.mark.parametrize(
@@ -78,17 +77,45 @@ def test_gbk_bytes_decode_as_gb18030():
     ],
 )
 def test_short_utf16_without_bom(text, encoding):
-    assert decode(text.encode(encoding), "x.txt") == (text, encoding)
+    assert decode(text.encode(encoding), "x.txt") == (text, encoding, ())
 
 
 @pytest.mark.parametrize(
     "data,code",
     [
         pytest.param(bytes(range(128, 256)) * 3 + b"\x00\xff\xfe\x00", "undecodable_text", id="random-high-bytes"),
-        pytest.param(codecs.BOM_UTF16_LE + "整改".encode("utf-16-le") + b"\x00", "undecodable_text", id="odd-utf16-after-bom"),
+        pytest.param(codecs.BOM_UTF8 + "整改".encode("gb18030"), "undecodable_text", id="gb18030-after-a-utf8-bom"),
     ],
 )
 def test_undecodable_bytes_raise_a_coded_error(data, code):
     with pytest.raises(ZhenggaiError) as info:
         decode(data, "bad.txt")
     assert info.value.code.code == code
+
+
+@pytest.mark.parametrize(
+    "encoding,prefix,expected_name",
+    [
+        ("utf-8", b"", "utf-8"),
+        ("gb18030", b"", "gb18030"),
+        ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16"),
+        ("utf-16-le", b"", "utf-16-le"),
+    ],
+)
+def test_a_file_cut_inside_a_character_keeps_what_came_before(encoding, prefix, expected_name, tmp_path):
+    """A download cut short ends inside a multi-byte character: the text
+    before it is read, and the document says it was cut (status partial)."""
+    from zhenggai.pipeline import convert
+
+    text = TURPAN_TXT.read_text(encoding="utf-8")
+    data = prefix + text.encode(encoding)
+    at = text.index("整改", 2000)
+    cut = len(prefix) + len(text[:at].encode(encoding)) + 1  # one byte into 整
+    decoded = decode(data[:cut], "cut.txt")
+    assert (decoded.text, decoded.encoding) == (text[:at], expected_name)
+    assert [code for code, _ in decoded.notes] == ["text_cut_short"]
+    path = tmp_path / "cut.txt"
+    path.write_bytes(data[:cut])
+    doc = convert(path)
+    assert doc.status.value == "partial"
+    assert "text_cut_short" in [w.code for w in doc.warnings]
