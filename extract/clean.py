@@ -367,7 +367,10 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
 
 def _repair_glyphs(para: _Paragraph) -> None:
     chars = para.chars
+    present = set(chars)
     for rule in glyph_rules():
+        if rule.wrong not in present:
+            continue
         if rule.rule == "always":
             for i, ch in enumerate(chars):
                 if ch == rule.wrong:
@@ -392,13 +395,23 @@ def _repair_glyphs(para: _Paragraph) -> None:
 def _drop_duplicate_sentences(para: _Paragraph) -> list[tuple[int, str]]:
     """Remove a sentence printed twice in a row; returns (offset, sentence)
     of each kept first copy."""
-    found = []
-    text = "".join(para.chars)
-    for m in reversed(list(_DUPLICATE_SENTENCE.finditer(text))):
+    matches = list(_DUPLICATE_SENTENCE.finditer("".join(para.chars)))
+    found, removed_before = [], 0
+    for m in matches:
         sentence = m.group(1)
-        second = m.start(1) + len(sentence)
-        del para.chars[second : m.end()]
-        del para.lines[second : m.end()]
-        del para.cols[second : m.end()]
-        found.append((m.start(1), sentence))
-    return list(reversed(found))
+        # Offsets after the earlier second copies are gone.
+        found.append((m.start(1) - removed_before, sentence))
+        removed_before += len(sentence)
+    if matches:
+        # Kept pieces between the second copies, joined once: deleting
+        # copy by copy would be quadratic on a long paragraph.
+        kept = []
+        position = 0
+        for m in matches:
+            kept.append((position, m.start(1) + len(m.group(1))))
+            position = m.end()
+        kept.append((position, len(para.chars)))
+        for name in ("chars", "lines", "cols"):
+            values = getattr(para, name)
+            setattr(para, name, [v for a, b in kept for v in values[a:b]])
+    return found
