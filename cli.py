@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import sys
 from collections import Counter
 from pathlib import Path, PurePosixPath
@@ -87,6 +88,11 @@ def run_extract(ns: argparse.Namespace) -> int:
     inputs = collect_inputs(ns.inputs)
     if not inputs:
         raise _UsageError("no input documents found")
+    if not ns.debug:
+        # pdfminer logs every oddity of a damaged PDF to stderr; a file's
+        # outcome is its one line and its row.
+        for library in ("pdfminer", "pdfplumber"):
+            logging.getLogger(library).setLevel(logging.CRITICAL)
     options = Options(password=ns.password)
     rows: list[DocumentRow] = []
     for (path, _), json_name in zip(inputs, json_names(inputs)):

@@ -38,6 +38,11 @@ class Errors:
     pdf_encrypted = Code("pdf_encrypted", "the PDF is encrypted and no valid password was given")
     no_text = Code("no_text", "no text could be read from the file")
     internal_error = Code("internal_error", "unexpected {exc_type}: {detail} (please report this file)")
+    not_a_pdf = Code("not_a_pdf", "named .pdf but not a PDF (no %PDF- header; it starts with {head})")
+    pdf_truncated = Code(
+        "pdf_truncated", "the PDF is cut short ({size} bytes, no %%EOF at its end) and cannot be read: download it again"
+    )
+    pdf_wrong_password = Code("pdf_wrong_password", "the PDF is encrypted and the password given does not open it")
 
 
 class Warnings:

@@ -15,6 +15,16 @@ Repairs, in order:
 
 Every repair that removes characters only drops their map entries; every
 replacement is one character for one, so offsets stay exact.
+
+Accounting: every non-whitespace character of the input is either mapped
+(exactly one cleaned character's ``origin_line``/``origin_column`` points at
+it, and the cleaned character is the input's or its one-for-one replacement
+from ``substitutions()``) or listed in ``CleanText.removed`` (page furniture,
+the second copy of a duplicated sentence). Whitespace is layout: it is
+dropped, or kept as one space between two non-Chinese characters, mapped to
+the input's whitespace. The "\n" between paragraphs and the space joining two
+Latin lines are the cleaner's own: they map to the column just after the
+character before them.
 """
 
 from __future__ import annotations
@@ -23,7 +33,9 @@ from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
+import numpy as np
 import regex
 
 from ..errors import Warnings
@@ -41,6 +53,21 @@ _FULLWIDTH_ALNUM = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF5B) if ch
 _FULLWIDTH_ALNUM.update({"％": "%", "\u3000": " ", "\u00a0": " "})
 _TO_FULLWIDTH_IN_CJK = {"(": "（", ")": "）"}
 _TO_FULLWIDTH_BETWEEN_CJK = {",": "，", ";": "；", ":": "："}
+# Characters _normalize_line decides on one by one: whitespace (as
+# str.isspace sees it), characters it converts, "．".
+_NEEDS_DECISION = regex.compile(
+    "["
+    + regex.escape(
+        "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+        + "".join(_FULLWIDTH_ALNUM)
+        + "．"
+        + "".join(_TO_FULLWIDTH_IN_CJK)
+        + "".join(_TO_FULLWIDTH_BETWEEN_CJK)
+    )
+    + "]"
+)
+# Characters counted as half a full-width character in a line's width.
+_NARROW = regex.compile(r"[\x00-\u1fff]")
 
 
 @dataclass(frozen=True)
@@ -108,6 +135,27 @@ class CleanSettings:
             raise ValueError("label_words must not contain empty strings")
 
 
+def substitutions() -> frozenset[tuple[str, str]]:
+    """Every (input character, cleaned character) replacement the cleaner
+    may make, one character for one."""
+    pairs = set(_FULLWIDTH_ALNUM.items()) | {("．", ".")}
+    pairs |= set(_TO_FULLWIDTH_IN_CJK.items()) | set(_TO_FULLWIDTH_BETWEEN_CJK.items())
+    pairs |= {(rule.wrong, rule.right) for rule in glyph_rules()}
+    return frozenset(pairs)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Input characters the cleaner dropped on purpose: ``physical[line]``'s
+    columns ``[start, end)``; ``reason`` is "page_furniture" (page numbers,
+    running headers and footers) or "duplicated_text"."""
+
+    line: int
+    start: int
+    end: int
+    reason: str
+
+
 @dataclass
 class CleanText:
     """Cleaned text: paragraphs joined by "\\n", with a per-character map to
@@ -119,6 +167,7 @@ class CleanText:
     origin_column: array
     page_count: int
     warnings: list[Diagnostic] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
 
     def paragraphs(self) -> list[tuple[int, str]]:
         """(start offset, text) of every paragraph."""
@@ -137,25 +186,25 @@ class CleanText:
         return Span.covering(start, end, first, last)
 
     def runs(self) -> list[TextRun]:
-        """Run-length encoding of the character map (newlines excluded)."""
-        runs: list[TextRun] = []
-        text, lines, cols = self.text, self.origin_line, self.origin_column
-        i, n = 0, len(text)
-        while i < n:
-            if text[i] == "\n":
-                i += 1
+        """Run-length encoding of the character map (newlines excluded): a
+        run ends where the next character comes from another line or
+        another column than the next one, and at every newline."""
+        n = len(self.text)
+        if not n:
+            return []
+        # Vectorized: a document of one 5 MB line is one long run.
+        newline = np.frombuffer(self.text.encode("utf-32-le"), dtype="<u4") == ord("\n")
+        lines, cols = np.asarray(self.origin_line), np.asarray(self.origin_column)
+        breaks = np.ones(n, dtype=bool)
+        breaks[1:] = (lines[1:] != lines[:-1]) | (cols[1:] != cols[:-1] + 1) | newline[1:] | newline[:-1]
+        starts = np.flatnonzero(breaks)
+        ends = np.append(starts[1:], n)
+        runs = []
+        for start, end in zip(starts.tolist(), ends.tolist()):
+            if newline[start]:
                 continue
-            j = i + 1
-            while (
-                j < n
-                and text[j] != "\n"
-                and lines[j] == lines[i]
-                and cols[j] == cols[i] + (j - i)
-            ):
-                j += 1
-            phys = self.physical[lines[i]]
-            runs.append(TextRun(start=i, end=j, page=phys.page, line=phys.line, column=cols[i]))
-            i = j
+            phys = self.physical[self.origin_line[start]]
+            runs.append(TextRun(start=start, end=end, page=phys.page, line=phys.line, column=self.origin_column[start]))
         return runs
 
 
@@ -194,7 +243,8 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     warnings = [Diagnostic(code=code, message=message) for code, message in source.notes]
     for para in paragraphs:
         _repair_glyphs(para)
-    removed_duplicates = [_drop_duplicate_sentences(para) for para in paragraphs]
+    removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
+    removed_duplicates = [_drop_duplicate_sentences(para, removed) for para in paragraphs]
 
     chars: list[str] = []
     origin_line, origin_column = array("i"), array("i")
@@ -216,6 +266,7 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
         origin_column=origin_column,
         page_count=source.page_count,
         warnings=warnings,
+        removed=removed,
     )
     for at, sentence in duplicate_offsets:
         warnings.append(
@@ -266,7 +317,19 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     has_han = bool(_HAN.search(raw))
     n = len(raw)
     pending_space = False
-    for col, ch in enumerate(raw):
+    for col, end in _pieces(raw):
+        ch = raw[col]
+        if end > col + 1:
+            # A run no rule touches (only its first character may settle a
+            # pending space), copied whole: a 5 MB line stays fast.
+            if pending_space:
+                if not _is_cjk(chars[-1]) and not _is_cjk(ch):
+                    chars.append(" ")
+                    cols.append(col - 1)
+                pending_space = False
+            chars.extend(raw[col:end])
+            cols.extend(range(col, end))
+            continue
         ch = _FULLWIDTH_ALNUM.get(ch, ch)
         if ch == "．" and chars and chars[-1].isdigit():
             ch = "."
@@ -289,10 +352,35 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
         chars.append(ch)
         cols.append(col)
     stripped = raw.strip()
-    width = sum(0.5 if ord(c) < 0x2000 else 1.0 for c in stripped)
+    width = len(stripped) - 0.5 * len(_NARROW.findall(stripped))
     return _Line(
         index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han, phys.ends_paragraph
     )
+
+
+def _removals(para: _Paragraph, start: int, end: int, reason: str) -> list[Removal]:
+    """para's characters [start, end) as runs of input columns."""
+    out: list[Removal] = []
+    for k in range(start, end):
+        line, col = para.lines[k], para.cols[k]
+        if out and out[-1].line == line and out[-1].end == col:
+            out[-1] = Removal(line, out[-1].start, col + 1, reason)
+        else:
+            out.append(Removal(line, col, col + 1, reason))
+    return out
+
+
+def _pieces(raw: str):
+    """(start, end) of the line's pieces: each character a rule of
+    ``_normalize_line`` may change or drop alone, the runs between them whole."""
+    position = 0
+    for m in _NEEDS_DECISION.finditer(raw):
+        if m.start() > position:
+            yield position, m.start()
+        yield m.start(), m.start() + 1
+        position = m.start() + 1
+    if position < len(raw):
+        yield position, len(raw)
 
 
 def _next_visible(raw: str, start: int, n: int) -> str | None:
@@ -392,9 +480,10 @@ def _repair_glyphs(para: _Paragraph) -> None:
                     opened = None
 
 
-def _drop_duplicate_sentences(para: _Paragraph) -> list[tuple[int, str]]:
+def _drop_duplicate_sentences(para: _Paragraph, removed: list[Removal]) -> list[tuple[int, str]]:
     """Remove a sentence printed twice in a row; returns (offset, sentence)
-    of each kept first copy."""
+    of each kept first copy and adds the second copies' input columns to
+    ``removed``."""
     matches = list(_DUPLICATE_SENTENCE.finditer("".join(para.chars)))
     found, removed_before = [], 0
     for m in matches:
@@ -402,6 +491,7 @@ def _drop_duplicate_sentences(para: _Paragraph) -> list[tuple[int, str]]:
         # Offsets after the earlier second copies are gone.
         found.append((m.start(1) - removed_before, sentence))
         removed_before += len(sentence)
+        removed.extend(_removals(para, m.start(1) + len(sentence), m.end(), "duplicated_text"))
     if matches:
         # Kept pieces between the second copies, joined once: deleting
         # copy by copy would be quadratic on a long paragraph.
@@ -413,5 +503,5 @@ def _drop_duplicate_sentences(para: _Paragraph) -> list[tuple[int, str]]:
         kept.append((position, len(para.chars)))
         for name in ("chars", "lines", "cols"):
             values = getattr(para, name)
-            setattr(para, name, [v for a, b in kept for v in values[a:b]])
+            setattr(para, name, list(chain.from_iterable(values[a:b] for a, b in kept)))
     return found

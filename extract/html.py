@@ -52,8 +52,9 @@ _BLOCK_TAGS = frozenset(
 _HEADLINE_TAGS = ("h1", "h2")
 _TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot", "tr"))
 _META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.IGNORECASE)
-_XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*\?>")
 _HTML_SPACE = regex.compile(r"[ \t\n\r\f]+")
+_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+_NOT_XML_TEXT = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\p{Cs}]")
 # The declaration is looked for in the page's first bytes, as browsers do.
 _DECLARATION_BYTES = 4096
 # GB2312 and GBK pages routinely use characters beyond the label.
@@ -109,12 +110,14 @@ def declared_charset(data: bytes) -> str | None:
 def read_lines(data: bytes, path: str) -> tuple[list[PhysicalLine], list[tuple[str, str]]]:
     """Return (lines of the article, notes). Raises ZhenggaiError."""
     text, _encoding, notes = decode(data, path)
-    # lxml refuses a str that declares its own encoding, and NUL characters.
-    text = _XML_DECLARATION.sub("", text).replace("\x00", "")
+    # Control characters are no content, and lxml refuses to hold them.
+    text = _NOT_XML_TEXT.sub("", text)
     if not text.strip():
         raise ZhenggaiError(Errors.no_text, path)
     try:
-        root = lxml.html.document_fromstring(text)
+        # Our decoding, given to lxml as UTF-8 bytes with the encoding
+        # stated, overrules whatever the page declares inside.
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
     except etree.ParserError:  # "Document is empty": no element at all
         raise ZhenggaiError(Errors.no_text, path) from None
     _drop_furniture(root)
@@ -234,7 +237,7 @@ def _block_lines(body: etree._Element) -> list[str]:
 
     def flush() -> None:
         line = "".join(current).strip(" ")
-        if line:
+        if line.strip():  # a line of &nbsp; or 　 alone is blank
             lines.append(line)
         current.clear()
 

@@ -22,24 +22,49 @@ from .source import PhysicalLine
 # Percentiles of the lines' left and right ends taken as the column edges.
 LEFT_EDGE_PERCENTILE = 0.10
 RIGHT_EDGE_PERCENTILE = 0.90
+# Readers accept the header anywhere in the first 1024 bytes and the end
+# marker in the last 1024 (junk before or after is common).
+_PDF_HEADER, _HEADER_WINDOW = b"%PDF-", 1024
+_EOF_MARKER, _TRAILER_WINDOW = b"%%EOF", 1024
 
 
 def read_lines(data: bytes, path: str, *, password: str | None = None) -> tuple[list[PhysicalLine], int]:
     """Return (lines in reading order, page count). Raises ZhenggaiError
-    (pdf_encrypted, pdf_unreadable)."""
+    (not_a_pdf, pdf_truncated, pdf_encrypted, pdf_wrong_password,
+    pdf_unreadable)."""
+    if _PDF_HEADER not in data[:_HEADER_WINDOW]:
+        raise ZhenggaiError(Errors.not_a_pdf, path, head=repr(data[:16]))
     try:
         with pdfplumber.open(io.BytesIO(data), password=password) as pdf:
             pages = []
             for page in pdf.pages:
                 pages.append(_page_lines(page))
                 page.close()  # drop the page's parsed objects as we go
-    except (PdfminerException, MalformedPDFException) as exc:
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise ZhenggaiError(Errors.pdf_encrypted, path) from exc
-        detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
-        raise ZhenggaiError(Errors.pdf_unreadable, path, detail=detail) from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - only library calls on the file's bytes are inside
+        raise _classified(exc, data, path, password) from exc
     return _measure(pages), len(pages)
+
+
+def _classified(exc: Exception, data: bytes, path: str, password: str | None) -> ZhenggaiError:
+    """The coded error for a failure of pdfplumber/pdfminer on this file.
+
+    Classified by type, never by message: pdfplumber wraps pdfminer's
+    exception as its first argument, and a password error has no message.
+    Besides its own exceptions, pdfminer raises TypeError, IndexError and
+    the like on malformed objects (a /MediaBox of null, a /Rotate that is
+    not a number): those too mean the file is damaged.
+    """
+    cause = exc.args[0] if isinstance(exc, (PdfminerException, MalformedPDFException)) and exc.args else exc
+    if not isinstance(cause, BaseException):
+        cause = exc
+    if isinstance(cause, PDFPasswordIncorrect):
+        return ZhenggaiError(Errors.pdf_encrypted if password is None else Errors.pdf_wrong_password, path)
+    if _EOF_MARKER not in data[-_TRAILER_WINDOW:]:
+        return ZhenggaiError(Errors.pdf_truncated, path, size=len(data))
+    detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+    return ZhenggaiError(Errors.pdf_unreadable, path, detail=detail[:200])
 
 
 def _page_lines(page: Page) -> list[dict]:

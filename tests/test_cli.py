@@ -43,7 +43,7 @@ def test_batch_with_bad_files_exits_1_and_keeps_every_result(batch):
     by_name = {Path(d["path"]).name: d for d in docs}
     assert sorted(by_name) == ["corrupt.pdf", "empty.txt", "gbk.txt", "missing.txt", "notice.docx", "other_province.txt", "plan.txt"]
     assert {n: (d["status"], d["error_code"]) for n, d in by_name.items()} == {
-        "corrupt.pdf": ("error", "pdf_unreadable"),
+        "corrupt.pdf": ("error", "pdf_truncated"),
         "empty.txt": ("error", "empty_file"),
         "gbk.txt": ("ok", None),
         "missing.txt": ("error", "file_not_found"),

@@ -111,11 +111,19 @@ def test_fake_bold_is_read_once():
     assert pages == 1 and [line.text for line in lines] == ["Fake bold heading"]
 
 
-@pytest.mark.parametrize("data", [b"not a pdf at all", b"%PDF-1.4\n1 0 obj garbage", b"%PDF-1.7\n%\xe2\xe3"])
-def test_corrupt_pdf(data):
+@pytest.mark.parametrize(
+    "data,code",
+    [
+        (b"not a pdf at all", Errors.not_a_pdf),
+        (b"%PDF-1.4\n1 0 obj garbage", Errors.pdf_truncated),
+        (b"%PDF-1.4\n1 0 obj garbage\n%%EOF\n", Errors.pdf_unreadable),
+        (b"%PDF-1.7\n%\xe2\xe3", Errors.pdf_truncated),
+    ],
+)
+def test_corrupt_pdf(data, code):
     with pytest.raises(ZhenggaiError) as info:
         read_lines(data, "broken.pdf")
-    assert info.value.code == Errors.pdf_unreadable
+    assert info.value.code == code
     assert info.value.path == "broken.pdf"
 
 
@@ -123,15 +131,15 @@ def test_truncated_pdf():
     data = PDF.read_bytes()[:2000]
     with pytest.raises(ZhenggaiError) as info:
         read_lines(data, "cut.pdf")
-    assert info.value.code == Errors.pdf_unreadable
+    assert info.value.code == Errors.pdf_truncated
 
 
 def test_encrypted_pdf():
     data = _pdf_bytes(lambda c: c.drawString(72, 720, "Secret plan"), encrypt="secret")
-    for password in (None, "wrong"):
+    for password, code in ((None, Errors.pdf_encrypted), ("wrong", Errors.pdf_wrong_password)):
         with pytest.raises(ZhenggaiError) as info:
             read_lines(data, "locked.pdf", password=password)
-        assert info.value.code == Errors.pdf_encrypted
+        assert info.value.code == code
     lines, pages = read_lines(data, "locked.pdf", password="secret")
     assert pages == 1 and [line.text for line in lines] == ["Secret plan"]
 
