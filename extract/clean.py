@@ -2,7 +2,7 @@
 map from every cleaned character back to its original page, line and column.
 
 Repairs, in order:
-1. page furniture: page-number footers ("— 66 —", "第 3 页"), running
+1. page furniture: page-number footers ("— 66 —", "第 3 页", a bare "15"), running
    headers and footers repeated on most pages, blank lines;
 2. per line: full-width digits and letters to half-width, stray spaces
    next to Chinese text ("2022 年 9 月底" → "2022年9月底"), ASCII
@@ -10,21 +10,30 @@ Repairs, in order:
 3. wrapped lines joined into paragraphs: Chinese lines join without a space;
    a short line ends a paragraph; a numbered item, an indented line or a
    field label starts one;
-4. per paragraph: wrong glyphs from broken font maps (data/glyphs.tsv) and
-   sentences printed twice by fake-bold rendering.
+4. per paragraph: markup fragments of some converters ("PM_{2.5}",
+   "$\\mu\\text{g}/\\text{m}^3$", "O₃", data/markup.tsv), wrong glyphs from
+   broken font maps (data/glyphs.tsv) and sentences printed twice by
+   fake-bold rendering.
 
-Every repair that removes characters only drops their map entries; every
-replacement is one character for one, so offsets stay exact.
+A line holding tabs is a table row as some converters write tables: its
+tabs are kept (they separate the cells, leading ones included) and it is a
+paragraph of its own.
+
+Every repair that removes characters only drops their map entries; a glyph
+replacement is one character for one; a markup rewrite maps each character
+it writes to the source character it comes from (the fragment's first when
+it is new), so every offset still maps to its page and line.
 
 Accounting: every non-whitespace character of the input is either mapped
-(exactly one cleaned character's ``origin_line``/``origin_column`` points at
-it, and the cleaned character is the input's or its one-for-one replacement
-from ``substitutions()``) or listed in ``CleanText.removed`` (page furniture,
-the second copy of a duplicated sentence). Whitespace is layout: it is
-dropped, or kept as one space between two non-Chinese characters, mapped to
-the input's whitespace. The "\n" between paragraphs and the space joining two
-Latin lines are the cleaner's own: they map to the column just after the
-character before them.
+(a cleaned character's ``origin_line``/``origin_column`` points at it, and
+the cleaned character is the input's or its one-for-one replacement from
+``substitutions()``), or listed in ``CleanText.removed`` (page furniture,
+the second copy of a duplicated sentence, the parts of a markup fragment
+its rewrite does not keep). Whitespace is layout: it is dropped, or kept as
+one space between two non-Chinese characters (a tab in a table row), mapped
+to the input's whitespace. The "\n" between paragraphs, the space joining
+two Latin lines and the characters a markup rewrite adds are the cleaner's
+own.
 """
 
 from __future__ import annotations
@@ -46,6 +55,9 @@ from .source import PhysicalLine, SourceText
 PAGE_NUMBER_LINE = regex.compile(
     r"^\s*(?:[—–\-－]+\s*\d{1,4}\s*[—–\-－]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
+# A line holding only a number is a page number in plain text (a table cell
+# would carry its row's tabs).
+BARE_PAGE_NUMBER_LINE = regex.compile(r"^[ \u3000]*\d{1,4}[ \u3000]*$")
 _CJK = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7]")
 _HAN = regex.compile(r"\p{Han}")
 _DUPLICATE_SENTENCE = regex.compile(r"(?:(?<=^)|(?<=[。！？；、：]))([^。！？；\n]{4,60}[。！？])\1")
@@ -98,6 +110,25 @@ def glyph_rules() -> tuple[GlyphRule, ...]:
             expected = "closes" if kind == "opens" else "opens"
             if by_wrong.get(partner) is None or by_wrong[partner].rule != f"{expected}:{r.wrong}":
                 raise ValueError(f"glyphs.tsv: {r.wrong!r} {r.rule} needs a row {partner!r} {expected}:{r.wrong}")
+    return tuple(rules)
+
+
+@dataclass(frozen=True)
+class MarkupRule:
+    pattern: regex.Pattern
+    replacement: str
+    why: str
+
+
+@lru_cache(maxsize=1)
+def markup_rules() -> tuple[MarkupRule, ...]:
+    rules = []
+    text = resources.files(__package__).joinpath("data/markup.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        pattern, replacement, why = line.split("\t")
+        rules.append(MarkupRule(regex.compile(pattern), replacement, why))
     return tuple(rules)
 
 
@@ -220,6 +251,8 @@ class _Line:
     measured: bool
     has_han: bool
     ends_paragraph: bool
+    # A converter's table row: tabs kept as cell separators.
+    is_table: bool = False
 
 
 @dataclass
@@ -242,6 +275,7 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     paragraphs = _join(kept, settings)
     warnings = [Diagnostic(code=code, message=message) for code, message in source.notes]
     for para in paragraphs:
+        _repair_markup(para)
         _repair_glyphs(para)
     removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
     removed_duplicates = [_drop_duplicate_sentences(para, removed) for para in paragraphs]
@@ -281,7 +315,11 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
 
 def _furniture(lines: list[PhysicalLine], settings: CleanSettings) -> set[int]:
     """Indices of page numbers and running headers/footers."""
-    out = {i for i, line in enumerate(lines) if PAGE_NUMBER_LINE.match(line.text)}
+    out = {
+        i
+        for i, line in enumerate(lines)
+        if PAGE_NUMBER_LINE.match(line.text) or BARE_PAGE_NUMBER_LINE.match(line.text)
+    }
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         if i not in out and line.text.strip():
@@ -316,6 +354,7 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     cols: list[int] = []
     has_han = bool(_HAN.search(raw))
     n = len(raw)
+    is_table = "\t" in raw
     pending_space = False
     for col, end in _pieces(raw):
         ch = raw[col]
@@ -323,12 +362,17 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
             # A run no rule touches (only its first character may settle a
             # pending space), copied whole: a 5 MB line stays fast.
             if pending_space:
-                if not _is_cjk(chars[-1]) and not _is_cjk(ch):
+                if chars[-1] != "\t" and not _is_cjk(chars[-1]) and not _is_cjk(ch):
                     chars.append(" ")
                     cols.append(col - 1)
                 pending_space = False
             chars.extend(raw[col:end])
             cols.extend(range(col, end))
+            continue
+        if ch == "\t" and is_table:
+            chars.append(ch)
+            cols.append(col)
+            pending_space = False
             continue
         ch = _FULLWIDTH_ALNUM.get(ch, ch)
         if ch == "．" and chars and chars[-1].isdigit():
@@ -339,7 +383,7 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
         if pending_space:
             # A space survives only between two non-Chinese characters
             # ("PM 2.5" stays, "2022 年" does not).
-            if not _is_cjk(chars[-1]) and not _is_cjk(ch):
+            if chars[-1] != "\t" and not _is_cjk(chars[-1]) and not _is_cjk(ch):
                 chars.append(" ")
                 cols.append(col - 1)
             pending_space = False
@@ -354,7 +398,16 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     stripped = raw.strip()
     width = len(stripped) - 0.5 * len(_NARROW.findall(stripped))
     return _Line(
-        index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han, phys.ends_paragraph
+        index,
+        chars,
+        cols,
+        width,
+        phys.right_gap,
+        phys.indent,
+        phys.right_gap is not None,
+        has_han,
+        phys.ends_paragraph,
+        is_table,
     )
 
 
@@ -393,7 +446,7 @@ def _next_visible(raw: str, start: int, n: int) -> str | None:
 def _estimate_right_gaps(lines: list[_Line]) -> None:
     """Plain text has no geometry: measure each line against the typical
     full line (the 90th percentile of widths)."""
-    plain = [line for line in lines if line.right_gap is None]
+    plain = [line for line in lines if line.right_gap is None and not line.is_table]
     if len(plain) < 5:
         return
     widths = sorted(line.raw_width for line in plain)
@@ -438,7 +491,7 @@ def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
 
 
 def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
-    if prev.ends_paragraph:
+    if prev.ends_paragraph or prev.is_table or line.is_table:
         return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
     prev_short = prev.right_gap is not None and prev.right_gap >= limit
@@ -451,6 +504,38 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
     if markers.starts_item(head, after_paragraph_end=prev_ends):
         return True
     return _starts_with_label(line.chars, settings.label_words)
+
+
+def _repair_markup(para: _Paragraph) -> None:
+    for rule in markup_rules():
+        text = "".join(para.chars)
+        matches = list(rule.pattern.finditer(text))
+        if not matches:
+            continue
+        chars: list[str] = []
+        lines: list[int] = []
+        cols: list[int] = []
+
+        def keep(start: int, end: int) -> None:
+            chars.extend(para.chars[start:end])
+            lines.extend(para.lines[start:end])
+            cols.extend(para.cols[start:end])
+
+        done = 0
+        for m in matches:
+            keep(done, m.start())
+            source = m.start()
+            for ch in m.expand(rule.replacement):
+                found = text.find(ch, source, m.end())
+                at = found if found >= 0 else min(source, m.end() - 1)
+                if found >= 0:
+                    source = found + 1
+                chars.append(ch)
+                lines.append(para.lines[at])
+                cols.append(para.cols[at])
+            done = m.end()
+        keep(done, len(text))
+        para.chars, para.lines, para.cols = chars, lines, cols
 
 
 def _repair_glyphs(para: _Paragraph) -> None:

@@ -1,15 +1,19 @@
 """Parse stage: cleaned text → ``Document`` with its task lists, issues,
-fields and measures. Values are exact substrings of the cleaned text, each
+fields and measures; for a five-year plan its heading tree, indicator
+tables and key-project boxes. Values are exact substrings of the cleaned text, each
 with its span; dates are left to the normalize stage."""
 
 from __future__ import annotations
 
 from ..errors import Warnings
 from ..extract import CleanText
-from ..model import Diagnostic, Document, DocumentKind, SourceInfo, Status, TaskList
+from ..model import Diagnostic, Document, DocumentDate, DocumentKind, SourceInfo, Status, TaskList, Unit
+from .indicators import parse_indicator_tables
 from .issues import parse_issues
 from .labels import LabelVocabulary, load_labels
-from .structure import Paragraph, detect_kind, find_lists, title_paragraphs
+from .outline import parse_outline
+from .projects import parse_projects
+from .structure import Paragraph, detect_kind, find_lists, find_signature, issuer_in_title, title_paragraphs
 
 __all__ = ["LabelVocabulary", "load_labels", "parse"]
 
@@ -19,7 +23,12 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
     text = clean.text
     paragraphs = [Paragraph(start, para) for start, para in clean.paragraphs() if para]
     warnings: list[Diagnostic] = list(clean.warnings)
-    title = "".join(p.text for p in title_paragraphs(paragraphs))
+    titles = title_paragraphs(paragraphs)
+    title = "".join(p.text for p in titles)
+    signature = find_signature(paragraphs)
+    if signature is not None:
+        # The closing block is not part of the last issue.
+        paragraphs = paragraphs[: signature.first]
 
     lists = []
     for extent in find_lists(paragraphs, labels):
@@ -32,8 +41,15 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
         list_title = "".join(p.text for p in extent.title_paragraphs)
         lists.append(TaskList(no=extent.no, title=list_title, issues=issues, span=span))
 
-    kind = detect_kind(title, has_task_list=bool(lists))
-    if not lists:
+    kind = detect_kind(title, has_task_list=bool(lists), opening=paragraphs[0].text if paragraphs else "")
+    plan_parts: dict = {}
+    if kind == DocumentKind.five_year_plan:
+        plan_parts = {
+            "sections": parse_outline(paragraphs, text, clean.span),
+            "indicators": parse_indicator_tables(paragraphs, clean.span, warnings),
+            "projects": parse_projects(paragraphs, text, clean.span),
+        }
+    elif not lists:
         warnings.append(Diagnostic(code=Warnings.no_task_list.code, message=Warnings.no_task_list.format()))
     return Document(
         doc_id=doc_id,
@@ -41,9 +57,27 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
         kind=kind,
         status=Status.ok,
         title=title,
+        issuer=_issuer(titles, signature, text, clean),
+        date=DocumentDate(raw=signature.date.text, span=clean.span(signature.date.start, signature.date.end))
+        if signature
+        else None,
         page_count=clean.page_count,
         lists=lists,
+        **plan_parts,
         warnings=warnings,
         text=text,
         text_map=clean.runs(),
     )
+
+
+def _issuer(titles: list[Paragraph], signature, text: str, clean: CleanText) -> Unit | None:
+    """Where the issuer is printed, unresolved: the start of the title, else
+    the first signatory. The normalize stage resolves it."""
+    bounds = issuer_in_title(titles)
+    if bounds is None and signature is not None and signature.signatories:
+        first = signature.signatories[0]
+        bounds = (first.start, first.end)
+    if bounds is None:
+        return None
+    raw = text[bounds[0] : bounds[1]]
+    return Unit(raw=raw, name=raw, level="other", span=clean.span(*bounds))

@@ -12,9 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 PLAN_TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
 PLAN_PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
-# The Turpan progress report (corpus 002), kept in the repository so the
-# tests that need it run on a fresh machine.
-TURPAN_TXT = ROOT / "tests" / "data" / "turpan_progress_report.txt"
+CHANGJI_REPORT = SAMPLES / "changji_progress_report_2023.txt"
+TURPAN_REPORT = SAMPLES / "turpan_progress_report_2023.txt"
+CHANGJI_PLAN_TXT = SAMPLES / "changji_eco_plan_14th.txt"
+XPCC_PLAN_TXT = SAMPLES / "xpcc_eco_plan_14th.txt"
 # The whole real corpus, where the machine has it (tests over it skip
 # otherwise).
 CORPUS_DIR = Path("/work/shared/corpus")
@@ -53,6 +54,16 @@ def plan_pdf_stages():
 
 
 @pytest.fixture(scope="session")
+def changji_plan():
+    return _stages(CHANGJI_PLAN_TXT).document
+
+
+@pytest.fixture(scope="session")
+def xpcc_plan():
+    return _stages(XPCC_PLAN_TXT).document
+
+
+@pytest.fixture(scope="session")
 def plan_txt(plan_txt_stages):
     return plan_txt_stages.document
 
@@ -60,6 +71,16 @@ def plan_txt(plan_txt_stages):
 @pytest.fixture(scope="session")
 def plan_pdf(plan_pdf_stages):
     return plan_pdf_stages.document
+
+
+@pytest.fixture(scope="session")
+def changji_report():
+    return _stages(CHANGJI_REPORT).document
+
+
+@pytest.fixture(scope="session")
+def turpan_report():
+    return _stages(TURPAN_REPORT).document
 
 
 # The 14 prefecture-level divisions of the autonomous region, in the

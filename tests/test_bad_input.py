@@ -14,7 +14,7 @@ import pytest
 
 from zhenggai.cli import main
 
-from .conftest import PLAN_TXT, TURPAN_TXT
+from .conftest import PLAN_TXT, TURPAN_REPORT
 from .gov_page import gov_article_page
 from .small_pdf import encrypted, notice_pdf
 
@@ -28,7 +28,7 @@ def _random_bytes(n: int, seed: int) -> bytes:
 
 def _huge_single_line() -> bytes:
     """5 MB of the Turpan report with its line breaks removed: one line."""
-    line = TURPAN_TXT.read_text(encoding="utf-8").replace("\n", "").encode("utf-8")
+    line = TURPAN_REPORT.read_text(encoding="utf-8").replace("\n", "").encode("utf-8")
     data = line * (HUGE_BYTES // len(line) + 1)
     return data[:HUGE_BYTES].decode("utf-8", errors="ignore").encode("utf-8")
 
@@ -60,7 +60,7 @@ def _good_inputs(turpan_page: str) -> dict[str, bytes]:
     return {
         "plan.txt": PLAN_TXT.read_bytes(),
         "turpan.html": turpan_page.encode("utf-8"),
-        "turpan_gbk.txt": TURPAN_TXT.read_text(encoding="utf-8").encode("gbk"),
+        "turpan_gbk.txt": TURPAN_REPORT.read_text(encoding="utf-8").encode("gbk"),
         "notice.pdf": notice_pdf(),
     }
 
@@ -69,7 +69,7 @@ def _good_inputs(turpan_page: str) -> dict[str, bytes]:
 def turpan_page():
     from zhenggai.pipeline import run_stages
 
-    stages = run_stages(TURPAN_TXT)
+    stages = run_stages(TURPAN_REPORT)
     return gov_article_page(stages.document.title, stages.cleaned.text.split("\n"))
 
 
@@ -171,7 +171,7 @@ def test_unexpected_errors_are_one_line_unless_debug(tmp_path, monkeypatch, caps
 
     monkeypatch.setattr(pipeline, "parse", broken)
     path = tmp_path / "plan.txt"
-    shutil.copy(TURPAN_TXT, path)
+    shutil.copy(TURPAN_REPORT, path)
     assert main(["extract", str(path), "-o", str(tmp_path / "out"), "-q"]) == 1
     assert capsys.readouterr().err == f"[internal_error] {path}: unexpected RuntimeError: a bug (please report this file)\n"
     with pytest.raises(RuntimeError, match="a bug"):

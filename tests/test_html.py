@@ -11,13 +11,13 @@ from zhenggai.extract import read_source
 from zhenggai.extract.html import declared_charset, furniture
 from zhenggai.pipeline import run_stages
 
-from .conftest import ROOT, TURPAN_TXT
+from .conftest import ROOT, TURPAN_REPORT
 from .gov_page import gov_article_page
 
 
 @pytest.fixture(scope="session")
 def turpan_txt():
-    return run_stages(TURPAN_TXT)
+    return run_stages(TURPAN_REPORT)
 
 
 @pytest.fixture(scope="session")

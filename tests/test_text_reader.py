@@ -13,11 +13,11 @@ from zhenggai.errors import ZhenggaiError
 from zhenggai.extract import read_source
 from zhenggai.extract.text import decode
 
-from .conftest import CORPUS_DIR, PLAN_TXT, TURPAN_TXT, clean_source
+from .conftest import CORPUS_DIR, PLAN_TXT, TURPAN_REPORT, clean_source
 
 # The repository's copies always; the rest of the corpus where it is
 # available (a corpus file the repository also holds is read once).
-CORPUS_FILES = list({p.read_bytes(): p for p in [*sorted(CORPUS_DIR.glob("*.txt")), PLAN_TXT, TURPAN_TXT]}.values())
+CORPUS_FILES = list({p.read_bytes(): p for p in [*sorted(CORPUS_DIR.glob("*.txt")), PLAN_TXT, TURPAN_REPORT]}.values())
 
 # (name, encode text → bytes, encoding decode() must report)
 ENCODINGS = [
@@ -107,7 +107,7 @@ def test_a_file_cut_inside_a_character_keeps_what_came_before(encoding, prefix, 
     before it is read, and the document says it was cut (status partial)."""
     from zhenggai.pipeline import convert
 
-    text = TURPAN_TXT.read_text(encoding="utf-8")
+    text = TURPAN_REPORT.read_text(encoding="utf-8")
     data = prefix + text.encode(encoding)
     at = text.index("整改", 2000)
     cut = len(prefix) + len(text[:at].encode(encoding)) + 1  # one byte into 整
