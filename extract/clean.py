@@ -177,9 +177,11 @@ def substitutions() -> frozenset[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Removal:
-    """Input characters the cleaner dropped on purpose: ``physical[line]``'s
-    columns ``[start, end)``; ``reason`` is "page_furniture" (page numbers,
-    running headers and footers) or "duplicated_text"."""
+    """Input characters the cleaner dropped or rewrote on purpose:
+    ``physical[line]``'s columns ``[start, end)``; ``reason`` is
+    "page_furniture" (page numbers, running headers and footers),
+    "duplicated_text" (a sentence's second copy) or "markup" (a markup
+    fragment; the characters its rewrite wrote map into these columns)."""
 
     line: int
     start: int
@@ -274,10 +276,10 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     _estimate_right_gaps(kept)
     paragraphs = _join(kept, settings)
     warnings = [Diagnostic(code=code, message=message) for code, message in source.notes]
-    for para in paragraphs:
-        _repair_markup(para)
-        _repair_glyphs(para)
     removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
+    for para in paragraphs:
+        _repair_markup(para, removed)
+        _repair_glyphs(para)
     removed_duplicates = [_drop_duplicate_sentences(para, removed) for para in paragraphs]
 
     chars: list[str] = []
@@ -506,7 +508,9 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
     return _starts_with_label(line.chars, settings.label_words)
 
 
-def _repair_markup(para: _Paragraph) -> None:
+def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
+    """Rewrite markup fragments; each fragment's input columns go to
+    ``removed`` as "markup": the characters written for it map into them."""
     for rule in markup_rules():
         text = "".join(para.chars)
         matches = list(rule.pattern.finditer(text))
@@ -523,6 +527,7 @@ def _repair_markup(para: _Paragraph) -> None:
 
         done = 0
         for m in matches:
+            removed.extend(_removals(para, m.start(), m.end(), "markup"))
             keep(done, m.start())
             source = m.start()
             for ch in m.expand(rule.replacement):
