@@ -108,6 +108,38 @@ class CleanSettings:
             raise ValueError("label_words must not contain empty strings")
 
 
+@dataclass(frozen=True)
+class CleanCell:
+    """A table cell's text: ``text[start:end]`` (empty when start == end),
+    its paragraphs separated by newlines."""
+
+    row: int
+    col: int
+    start: int
+    end: int
+
+
+@dataclass
+class CleanTable:
+    """A table of the source, row 0 its header, as offsets into the text."""
+
+    cells: list[CleanCell]
+
+    @property
+    def start(self) -> int:
+        return min(cell.start for cell in self.cells)
+
+    @property
+    def end(self) -> int:
+        return max(cell.end for cell in self.cells)
+
+    def rows(self) -> list[list[CleanCell]]:
+        out: dict[int, list[CleanCell]] = {}
+        for cell in self.cells:
+            out.setdefault(cell.row, []).append(cell)
+        return [out[r] for r in sorted(out)]
+
+
 @dataclass
 class CleanText:
     """Cleaned text: paragraphs joined by "\\n", with a per-character map to
@@ -119,6 +151,7 @@ class CleanText:
     origin_column: array
     page_count: int
     warnings: list[Diagnostic] = field(default_factory=list)
+    tables: list[CleanTable] = field(default_factory=list)
 
     def paragraphs(self) -> list[tuple[int, str]]:
         """(start offset, text) of every paragraph."""
@@ -170,6 +203,7 @@ class _Line:
     # Whether right_gap was measured (PDF) or estimated from the text.
     measured: bool
     has_han: bool
+    ends_paragraph: bool
 
 
 @dataclass
@@ -180,34 +214,55 @@ class _Paragraph:
 
 
 def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> CleanText:
-    furniture = _furniture(source.lines, settings)
-    kept = [
-        line
+    in_table = {i for table in source.tables for i in table.line_indices()}
+    furniture = _furniture(source.lines, settings, in_table)
+    kept = {
+        i: line
         for i, phys in enumerate(source.lines)
         if i not in furniture and phys.text.strip()
         for line in [_normalize_line(i, phys)]
         if line.chars
-    ]
-    _estimate_right_gaps(kept)
-    paragraphs = _join(kept, settings)
-    warnings: list[Diagnostic] = []
-    for para in paragraphs:
-        _repair_glyphs(para)
-    removed_duplicates = [_drop_duplicate_sentences(para) for para in paragraphs]
+    }
+    _estimate_right_gaps([line for i, line in kept.items() if i not in in_table])
 
+    # Blocks of paragraphs in reading order: runs of prose lines, and each
+    # table cell on its own, so that text never joins across cells.
+    blocks: list[tuple[tuple[int, int, int] | None, list[_Paragraph]]] = []
+    table_at = {min(t.line_indices()): k for k, t in enumerate(source.tables) if t.line_indices()}
+    prose: list[_Line] = []
+    for i in range(len(source.lines)):
+        if i in table_at:
+            blocks.append((None, _join(prose, settings)))
+            prose = []
+            for cell in source.tables[table_at[i]].cells:
+                cell_lines = [kept[j] for j in cell.lines if j in kept]
+                blocks.append(((table_at[i], cell.row, cell.col), _join(cell_lines, settings)))
+        elif i in kept and i not in in_table:
+            prose.append(kept[i])
+    blocks.append((None, _join(prose, settings)))
+
+    warnings: list[Diagnostic] = list(source.notes)
     chars: list[str] = []
     origin_line, origin_column = array("i"), array("i")
     duplicate_offsets = []
-    for para, dups in zip(paragraphs, removed_duplicates):
-        if chars:
-            chars.append("\n")
-            origin_line.append(origin_line[-1])
-            origin_column.append(origin_column[-1] + 1)
-        base = len(chars)
-        duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
-        chars.extend(para.chars)
-        origin_line.extend(para.lines)
-        origin_column.extend(para.cols)
+    cells: dict[int, list[CleanCell]] = {}
+    for where, paragraphs in blocks:
+        start = len(chars) + 1 if chars and paragraphs else len(chars)
+        for para in paragraphs:
+            _repair_glyphs(para)
+            dups = _drop_duplicate_sentences(para)
+            if chars:
+                chars.append("\n")
+                origin_line.append(origin_line[-1])
+                origin_column.append(origin_column[-1] + 1)
+            base = len(chars)
+            duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
+            chars.extend(para.chars)
+            origin_line.extend(para.lines)
+            origin_column.extend(para.cols)
+        if where is not None:
+            table, row, col = where
+            cells.setdefault(table, []).append(CleanCell(row, col, start, len(chars) if paragraphs else start))
     result = CleanText(
         text="".join(chars),
         physical=source.lines,
@@ -215,6 +270,7 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
         origin_column=origin_column,
         page_count=source.page_count,
         warnings=warnings,
+        tables=[CleanTable(cells[k]) for k in sorted(cells)],
     )
     for at, sentence in duplicate_offsets:
         warnings.append(
@@ -227,12 +283,13 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     return result
 
 
-def _furniture(lines: list[PhysicalLine], settings: CleanSettings) -> set[int]:
-    """Indices of page numbers and running headers/footers."""
-    out = {i for i, line in enumerate(lines) if PAGE_NUMBER_LINE.match(line.text)}
+def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set[int]) -> set[int]:
+    """Indices of page numbers and running headers/footers (never a table
+    cell's line: a header row repeated on every page is the table's)."""
+    out = {i for i, line in enumerate(lines) if i not in in_table and PAGE_NUMBER_LINE.match(line.text)}
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
-        if i not in out and line.text.strip():
+        if i not in out and i not in in_table and line.text.strip():
             by_page.setdefault(line.page, []).append(i)
     if len(by_page) < settings.header_min_pages:
         return out
@@ -289,7 +346,9 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
         cols.append(col)
     stripped = raw.strip()
     width = sum(0.5 if ord(c) < 0x2000 else 1.0 for c in stripped)
-    return _Line(index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han)
+    return _Line(
+        index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han, phys.ends_paragraph
+    )
 
 
 def _next_visible(raw: str, start: int, n: int) -> str | None:
@@ -347,6 +406,8 @@ def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
 
 
 def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
+    if prev.ends_paragraph:
+        return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
     prev_short = prev.right_gap is not None and prev.right_gap >= limit
     prev_ends = prev_short or prev.chars[-1] in markers.TERMINAL_PUNCT
