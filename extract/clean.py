@@ -409,7 +409,13 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
     if prev.ends_paragraph:
         return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
-    prev_short = prev.right_gap is not None and prev.right_gap >= limit
+    prev_short = (
+        prev.right_gap is not None
+        and prev.right_gap >= limit
+        # A Latin word or number wider than the gap was wrapped whole
+        # ("高效" / "VOCs治理", a URL): the line is short, not finished.
+        and (prev.chars[-1] in markers.TERMINAL_PUNCT or _first_word_width(line.chars) <= prev.right_gap)
+    )
     prev_ends = prev_short or prev.chars[-1] in markers.TERMINAL_PUNCT
     if prev_short:
         return True
@@ -419,6 +425,17 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
     if markers.starts_item(head, after_paragraph_end=prev_ends):
         return True
     return _starts_with_label(line.chars, settings.label_words)
+
+
+def _first_word_width(chars: list[str]) -> float:
+    """Width in character widths of the Latin word or number a line starts
+    with (0 if it starts with Chinese text)."""
+    width = 0.0
+    for ch in chars:
+        if ch.isspace() or _is_cjk(ch):
+            break
+        width += 0.5
+    return width
 
 
 def _repair_glyphs(para: _Paragraph) -> None:

@@ -127,13 +127,25 @@ def _open_pdfium(data: bytes, path: str, password: str | None) -> pdfium.PdfDocu
 
 
 def _drawing(page: pdfium.PdfPage) -> tuple[bool, bool]:
-    """(has a ruled grid, has an image), from the page's objects."""
+    """(needs pdfplumber, has an image), from the page's objects. A page
+    needs pdfplumber when it has a ruled grid, or text PDFium cannot decode:
+    PDFium reads a one-character string of a non-embedded UCS-2 CID font
+    (reportlab's STSong-Light) as two NUL characters of no width."""
     horizontal = vertical = 0
     has_image = False
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)):
+    kinds = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT)
+    textpage = None
+    for obj in page.get_objects(filter=kinds):
         if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             has_image = True
+            continue
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            left, _, right, _ = obj.get_bounds()
+            if right - left < 0.01:
+                textpage = textpage or page.get_textpage()
+                if "\0" in _object_text(obj, textpage):
+                    return True, has_image
             continue
         points: list[tuple[float, float]] = []
         start: tuple[float, float] | None = None
@@ -157,6 +169,13 @@ def _drawing(page: pdfium.PdfPage) -> tuple[bool, bool]:
         if horizontal >= 2 and vertical >= 2:
             return True, has_image
     return False, has_image
+
+
+def _object_text(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
+    size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    buffer = (ctypes.c_ushort * size)()
+    pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+    return bytes(buffer)[:-2].decode("utf-16-le", errors="replace")  # without the terminating NUL
 
 
 def _pdfium_page(page: pdfium.PdfPage, has_image: bool) -> _Page:

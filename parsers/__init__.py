@@ -20,7 +20,9 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
     text = clean.text
     paragraphs = [Paragraph(start, para) for start, para in clean.paragraphs() if para]
     warnings: list[Diagnostic] = list(clean.warnings)
-    title = "".join(p.text for p in title_paragraphs(paragraphs))
+    # The title is the leading title lines before any table.
+    first_table = min((t.start for t in clean.tables), default=len(text))
+    title = "".join(p.text for p in title_paragraphs([p for p in paragraphs if p.end <= first_table]))
 
     tables = task_tables(clean, labels)
     # Prose lists are looked for outside the task tables.
