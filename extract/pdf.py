@@ -52,6 +52,7 @@ COLUMN_TOLERANCE = 2.0
 UNMAPPED_SHARE = 0.5
 
 Engine = Literal["auto", "pdfplumber"]
+_PDFIUM_HYPHEN = 0x02
 
 
 @dataclass
@@ -95,18 +96,18 @@ def read_pdf(data: bytes, path: str, *, password: str | None = None, engine: Eng
     document = _open_pdfium(data, path, password)
     try:
         pages: list[_Page | None] = []
-        ruled: list[int] = []
+        to_pdfplumber: list[int] = []
         for index in range(len(document)):
             page = document[index]
-            has_rules, has_image = _drawing(page)
-            if has_rules or engine == "pdfplumber":
+            drawing = page_drawing(page)
+            if drawing.needs_pdfplumber or engine == "pdfplumber":
                 pages.append(None)
-                ruled.append(index)
+                to_pdfplumber.append(index)
             else:
-                pages.append(_pdfium_page(page, has_image))
+                pages.append(_pdfium_page(page, drawing.has_image))
             page.close()
-        if ruled:
-            for index, page_text in zip(ruled, _plumber_pages(data, path, password, ruled)):
+        if to_pdfplumber:
+            for index, page_text in zip(to_pdfplumber, _plumber_pages(data, path, password, to_pdfplumber)):
                 pages[index] = page_text
         read = [p for p in pages if p is not None]
         notes = _read_unreadable_pages(document, read, path)
@@ -126,54 +127,71 @@ def _open_pdfium(data: bytes, path: str, password: str | None) -> pdfium.PdfDocu
         raise ZhenggaiError(Errors.pdf_unreadable, path, detail=str(exc)) from exc
 
 
-def _drawing(page: pdfium.PdfPage) -> tuple[bool, bool]:
-    """(needs pdfplumber, has an image), from the page's objects. A page
-    needs pdfplumber when it has a ruled grid, or text PDFium cannot decode:
-    PDFium reads a one-character string of a non-embedded UCS-2 CID font
-    (reportlab's STSong-Light) as two NUL characters of no width."""
+@dataclass(frozen=True)
+class PageDrawing:
+    """What a page draws besides text, from its objects (cheap to learn
+    with PDFium)."""
+
+    ruled: bool  # at least two horizontal and two vertical ruled edges
+    # Text PDFium cannot decode: it reads a one-character string of a
+    # non-embedded UCS-2 CID font (reportlab's STSong-Light) as two NUL
+    # characters of no width.
+    undecodable_text: bool
+    has_image: bool
+
+    @property
+    def needs_pdfplumber(self) -> bool:
+        return self.ruled or self.undecodable_text
+
+
+def page_drawing(page: pdfium.PdfPage) -> PageDrawing:
     horizontal = vertical = 0
-    has_image = False
+    has_image = undecodable = False
     x, y = ctypes.c_float(), ctypes.c_float()
     kinds = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT)
     textpage = None
     for obj in page.get_objects(filter=kinds):
         if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             has_image = True
-            continue
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
             left, _, right, _ = obj.get_bounds()
-            if right - left < 0.01:
+            if not undecodable and right - left < 0.01:
                 textpage = textpage or page.get_textpage()
-                if "\0" in _object_text(obj, textpage):
-                    return True, has_image
-            continue
-        points: list[tuple[float, float]] = []
-        start: tuple[float, float] | None = None
-        for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-            point = (x.value, y.value)
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-                start = point
-            elif kind == pdfium_c.FPDF_SEGMENT_LINETO and points:
-                points_to = [points[-1], point]
-                if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
-                    points_to.append(start)
-                for (x0, y0), (x1, y1) in zip(points_to, points_to[1:]):
-                    if abs(y1 - y0) < 0.5 and abs(x1 - x0) >= MIN_RULE_LENGTH:
-                        horizontal += 1
-                    elif abs(x1 - x0) < 0.5 and abs(y1 - y0) >= MIN_RULE_LENGTH:
-                        vertical += 1
-            points.append(point)
-        if horizontal >= 2 and vertical >= 2:
-            return True, has_image
-    return False, has_image
+                undecodable = "\0" in _object_text(obj, textpage)
+        elif horizontal < 2 or vertical < 2:
+            h, v = _rules(obj, x, y)
+            horizontal, vertical = horizontal + h, vertical + v
+    return PageDrawing(horizontal >= 2 and vertical >= 2, undecodable, has_image)
+
+
+def _rules(obj: pdfium.PdfObject, x: ctypes.c_float, y: ctypes.c_float) -> tuple[int, int]:
+    """(horizontal, vertical) ruled edges of a path."""
+    horizontal = vertical = 0
+    points: list[tuple[float, float]] = []
+    start: tuple[float, float] | None = None
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (x.value, y.value)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and points:
+            edges = [points[-1], point]
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+                edges.append(start)
+            for (x0, y0), (x1, y1) in zip(edges, edges[1:]):
+                if abs(y1 - y0) < 0.5 and abs(x1 - x0) >= MIN_RULE_LENGTH:
+                    horizontal += 1
+                elif abs(x1 - x0) < 0.5 and abs(y1 - y0) >= MIN_RULE_LENGTH:
+                    vertical += 1
+        points.append(point)
+    return horizontal, vertical
 
 
 def _object_text(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
-    size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-    buffer = (ctypes.c_ushort * size)()
+    size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)  # in bytes
+    buffer = (ctypes.c_ushort * (size // 2))()
     pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
     return bytes(buffer)[:-2].decode("utf-16-le", errors="replace")  # without the terminating NUL
 
@@ -188,6 +206,8 @@ def _pdfium_page(page: pdfium.PdfPage, has_image: bool) -> _Page:
         if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
             continue  # spaces and line breaks PDFium adds itself
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
+        if code == _PDFIUM_HYPHEN and pdfium_c.FPDFText_IsHyphen(handle, i) == 1:
+            code = ord("-")  # PDFium reports a hyphen ending a line as U+0002
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
         unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _is_placeholder(code)
         glyphs.append(

@@ -12,6 +12,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 PLAN_TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
 PLAN_PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
+# The plan's Corps task list (附件 2) as a landscape ruled table, in PDF and
+# Word (samples/make_samples.py).
+TABLE_PDF = SAMPLES / "xinjiang_corps_task_list_2022_table.pdf"
+TABLE_DOCX = SAMPLES / "xinjiang_corps_task_list_2022_table.docx"
+CORPUS = Path("/work/shared/corpus")
+
+
+def load_make_samples():
+    """samples/make_samples.py as a module (its renderers draw test PDFs)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.register_fonts()
+    return module
 
 
 def source_from_text(text: str, path: str = "test.txt") -> SourceText:
@@ -40,6 +56,16 @@ def plan_txt_stages():
 @pytest.fixture(scope="session")
 def plan_pdf_stages():
     return _stages(PLAN_PDF)
+
+
+@pytest.fixture(scope="session")
+def table_pdf_stages():
+    return _stages(TABLE_PDF)
+
+
+@pytest.fixture(scope="session")
+def table_docx_stages():
+    return _stages(TABLE_DOCX)
 
 
 @pytest.fixture(scope="session")
