@@ -8,10 +8,19 @@ OUT ?= out
 
 .PHONY: run test bench schema golden samples clean
 
+# OCR needs tesseract with the simplified-Chinese model: installed from
+# Debian when missing and we are root; otherwise the OCR test skips.
+OCR_PACKAGES = tesseract-ocr tesseract-ocr-chi-sim
+
 $(STAMP): pyproject.toml
+	@if ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES); \
+	  else echo "note: $(OCR_PACKAGES) not installed (not root): OCR tests will skip"; fi; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ocr]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -31,7 +40,7 @@ schema: $(STAMP)
 golden: $(STAMP)
 	ZHENGGAI_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 
-# Regenerate the sample PDF from the sample text.
+# Regenerate the sample PDFs and .docx from the sample text.
 samples: $(STAMP)
 	$(BIN)/python samples/make_samples.py
 

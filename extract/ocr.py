@@ -53,7 +53,8 @@ def read_page(page: pdfium.PdfPage) -> list[TextLine]:
     lines = []
     for glyphs in by_line.values():
         top = min(g.top for g in glyphs)
-        line = make_line([Glyph(g.text, g.x0, g.x1, top, g.size) for g in sorted(glyphs, key=lambda g: g.x0)])
+        # tesseract's word order, not x order: its word boxes may overlap.
+        line = make_line([Glyph(g.text, g.x0, g.x1, top, g.size) for g in glyphs])
         if line is not None:
             lines.append(line)
     return sorted(lines, key=lambda line: line.top)
