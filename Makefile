@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
+# Debian packages the tests use: a browser and a CJK font for the HTML
+# audit report.
+SYSTEM_PACKAGES = chromium fonts-wqy-microhei
+SYSTEM_STAMP = $(VENV)/.system-stamp
 OUT ?= out
 
 .PHONY: run test bench schema golden samples clean
@@ -25,8 +29,13 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/zhenggai extract samples -o $(OUT)
+	$(BIN)/zhenggai audit samples/xinjiang_rectification_plan_2022.txt samples/*_progress_report_*.txt -o $(OUT)/audit
 
-test: $(STAMP)
+$(SYSTEM_STAMP): scripts/install-system-packages Makefile | $(STAMP)
+	scripts/install-system-packages $(SYSTEM_PACKAGES)
+	touch $(SYSTEM_STAMP)
+
+test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -1,5 +1,6 @@
 """Command line: ``zhenggai extract INPUT... -o OUT`` converts notices;
-``zhenggai units OUT --region NAME`` lists the issues a region answers for.
+``zhenggai units OUT --region NAME`` lists the issues a region answers for;
+``zhenggai audit PLAN PROGRESS... -o OUT`` compares progress reports with a plan.
 
 Exit status: 0 when every input was read (ok or partial), 1 when some
 failed, 2 for usage errors.
@@ -11,16 +12,21 @@ import argparse
 import hashlib
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 import pyarrow.parquet as pq
 
 from . import __version__
-from .errors import ZhenggaiError
+from .audit import LinkSettings, build_audit, check_report
+from .audit.coverage import Region, how_unit_covers
+from .errors import Errors, ZhenggaiError
 from .extract import SUPPORTED_SUFFIXES
+from .model import Document, DocumentKind, Unit, walk_issues
 from .normalize.gazetteer import load_gazetteer
 from .output import DocumentRow, write_document_json, write_tables
-from .output.tables import walk_issues
+from .output.audit import summary as audit_summary
+from .output.audit import write_audit
 from .pipeline import Options, convert_safely
 
 # Files a directory walk picks up: what we read, and document formats we
@@ -51,7 +57,24 @@ def _parser() -> argparse.ArgumentParser:
     units.add_argument("output", type=Path, metavar="OUT", help="an output directory of `zhenggai extract`")
     units.add_argument("--region", required=True, help="region as written (昌吉州, 伊犁州, 第六师, 阜康市 …)")
     units.add_argument("--role", help="only this role (responsible, acceptance, lead, cooperating, supervising)")
+    aud = sub.add_parser(
+        "audit", help="link progress reports to a plan and report what changed, what is late and what is missing"
+    )
+    aud.add_argument("plan", type=Path, metavar="PLAN", help="the rectification plan: a source file or its extracted JSON")
+    aud.add_argument("reports", nargs="+", type=Path, metavar="PROGRESS", help="progress reports: source files or JSON")
+    aud.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="output directory")
+    aud.add_argument("--as-of", type=_iso_date, help="judge overdue as of this date (YYYY-MM-DD) instead of the reports' signing dates")
+    aud.add_argument("--min-score", type=float, default=LinkSettings.min_score, help="least text similarity (0-100) for a link by text")
+    aud.add_argument("--password", help="password for encrypted PDFs")
+    aud.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     return parser
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def collect_inputs(args: list[Path]) -> list[tuple[Path, str]]:
@@ -121,14 +144,16 @@ def _sha256(path: Path) -> str | None:
 
 def summary(rows: list[DocumentRow], out: Path) -> str:
     docs = [row.document for row in rows if row.document is not None]
-    issues = [issue for doc in docs for _, issue in walk_issues(doc)]
+    issues = [issue for doc in docs if doc.kind is not DocumentKind.progress_report for _, issue in walk_issues(doc)]
+    items = sum(1 for doc in docs if doc.kind is DocumentKind.progress_report for _ in walk_issues(doc))
     measures = [m for issue in issues for m in issue.measures]
     milestones = sum(len(m.milestones) for m in measures)
     status = Counter(doc.status.value for doc in docs)
     errors = len(rows) - len(docs)
     return (
         f"wrote {out}/: {len(rows)} documents ({status['ok']} ok, {status['partial']} partial, "
-        f"{errors} errors), {len(issues)} issues, {len(measures)} measures, {milestones} milestones"
+        f"{errors} errors), {len(issues)} issues, {len(measures)} measures, {milestones} milestones, "
+        f"{items} progress report items"
     )
 
 
@@ -139,7 +164,7 @@ def run_units(ns: argparse.Namespace) -> int:
     links = pq.read_table(links_path).to_pylist()
     issues = {row["issue_id"]: row for row in pq.read_table(issues_path).to_pylist()}
     region = load_gazetteer().region(ns.region)
-    hits = region_links(links, region.name if region else None, ns.region)
+    hits = region_links(links, Region(region.name if region else None, ns.region))
     if ns.role:
         hits = [(link, how) for link, how in hits if link["role"] == ns.role]
     print(f"{ns.region} → {region.name if region else '(not in the gazetteer: matched as written)'}")
@@ -163,20 +188,69 @@ def _issue_order(issue: dict) -> tuple:
     return (issue["doc_id"], issue["list_no"], issue["seq"], issue["sub_seq"] or 0)
 
 
-def region_links(links: list[dict], region: str | None, written: str) -> list[tuple[dict, str]]:
-    """Links that name the region directly ("direct: 昌吉回族自治州党委") or
-    through a collective whose members include it ("via 各地（州、市）…").
+def region_links(links: list[dict], region: Region) -> list[tuple[dict, str]]:
+    """unit_links rows that name the region directly ("direct: 昌吉回族自治州党委")
+    or through a collective whose members include it ("via 各地（州、市）…").
     A region the gazetteer does not know is matched by its name as written."""
     out = []
     for link in links:
-        if region is not None:
-            if region in (link["region"], link["place"]) and not link["collective"]:
-                out.append((link, f"direct: {link['name']}"))
-            elif region in (link["members"] or ()) or (link["collective"] and region == link["place"]):
-                out.append((link, f"via {link['raw']}"))
-        elif written in link["raw"]:
-            out.append((link, f"as written: {link['raw']}"))
+        unit = Unit(**{key: link[key] for key in _UNIT_COLUMNS}, members=link["members"] or [])
+        how = how_unit_covers(unit, region)
+        if how is not None:
+            out.append((link, how))
     return out
+
+
+_UNIT_COLUMNS = ("raw", "name", "region", "place", "level", "organ", "collective")
+
+
+def load_document(path: Path, options: Options, *, debug: bool = False) -> Document | ZhenggaiError:
+    """A source file through the pipeline, or an extracted document JSON."""
+    if path.suffix.lower() != ".json":
+        return convert_safely(path, options, debug=debug)
+    try:
+        return Document.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return ZhenggaiError(Errors.file_not_found, path)
+    except (OSError, ValueError) as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return ZhenggaiError(Errors.not_a_document, path, detail=detail)
+
+
+def run_audit(ns: argparse.Namespace) -> int:
+    out: Path = ns.output
+    if out.exists() and not out.is_dir():
+        raise _UsageError(f"output {out} exists and is not a directory")
+    try:
+        settings = LinkSettings(min_score=ns.min_score)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    options = Options(password=ns.password)
+    plan = load_document(ns.plan, options, debug=ns.debug)
+    if not isinstance(plan, ZhenggaiError) and plan.kind is not DocumentKind.rectification_plan:
+        plan = ZhenggaiError(Errors.wrong_kind, ns.plan, expected="rectification plan", kind=plan.kind.value)
+    if isinstance(plan, ZhenggaiError):
+        print(plan.one_line(), file=sys.stderr)
+        return 1
+    reports, failed = [], 0
+    for path in ns.reports:
+        report = load_document(path, options, debug=ns.debug)
+        if not isinstance(report, ZhenggaiError) and report.kind is not DocumentKind.progress_report:
+            report = ZhenggaiError(Errors.wrong_kind, path, expected="progress report", kind=report.kind.value)
+        if not isinstance(report, ZhenggaiError):
+            try:
+                check_report(report)
+            except ZhenggaiError as exc:
+                report = exc
+        if isinstance(report, ZhenggaiError):
+            print(report.one_line(), file=sys.stderr)
+            failed += 1
+            continue
+        reports.append(report)
+    audit = build_audit(plan, reports, as_of=ns.as_of, settings=settings)
+    write_audit(audit, out)
+    print(audit_summary(audit, out))
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_extract(ns)
         if ns.command == "units":
             return run_units(ns)
+        if ns.command == "audit":
+            return run_audit(ns)
     except _UsageError as exc:
         print(f"zhenggai: error: {exc}", file=sys.stderr)
         return 2

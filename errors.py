@@ -37,6 +37,9 @@ class Errors:
     pdf_unreadable = Code("pdf_unreadable", "cannot open the PDF: {detail}")
     pdf_encrypted = Code("pdf_encrypted", "the PDF is encrypted and no valid password was given")
     no_text = Code("no_text", "no text could be read from the file")
+    not_a_document = Code("not_a_document", "the JSON is not a zhenggai document: {detail}")
+    wrong_kind = Code("wrong_kind", "expected a {expected}, but the document reads as {kind}")
+    no_region = Code("no_region", "the report names no issuing region in its title or signature")
     internal_error = Code("internal_error", "unexpected {exc_type}: {detail} (please report this file)")
     no_text_layer = Code(
         "no_text_layer",
@@ -79,6 +82,10 @@ class Warnings:
     unit_unknown = Code(
         "unit_unknown", "the unit gazetteer does not know {raw!r}; it is kept as printed (level other)"
     )
+    no_report_date = Code(
+        "no_report_date",
+        "the progress report prints no signing date; year-less dates take {year}, the latest year its entries name",
+    )
     duplicated_text = Code(
         "duplicated_text", "removed a sentence printed twice in a row ({text!r}), as fake-bold PDFs do"
     )
@@ -100,6 +107,13 @@ class Warnings:
     )
     converted_legacy_word = Code(
         "converted_legacy_word", "converted from {suffix} with LibreOffice before reading"
+    )
+    table_cell_dropped = Code(
+        "table_cell_dropped",
+        "dropped the one-character cell {cell!r} of table {table}: a piece of vertical text the converter spilled into a row",
+    )
+    target_unreadable = Code(
+        "target_unreadable", "no quantity could be read in the target {text!r}; it is kept as text"
     )
 
 

@@ -2,7 +2,7 @@
 map from every cleaned character back to its original page, line and column.
 
 Repairs, in order:
-1. page furniture: page-number footers ("— 66 —", "第 3 页"), running
+1. page furniture: page-number footers ("— 66 —", "第 3 页", a bare "15"), running
    headers and footers repeated on most pages, blank lines;
 2. per line: full-width digits and letters to half-width, stray spaces
    next to Chinese text ("2022 年 9 月底" → "2022年9月底"), ASCII
@@ -10,11 +10,19 @@ Repairs, in order:
 3. wrapped lines joined into paragraphs: Chinese lines join without a space;
    a short line ends a paragraph; a numbered item, an indented line or a
    field label starts one;
-4. per paragraph: wrong glyphs from broken font maps (data/glyphs.tsv) and
-   sentences printed twice by fake-bold rendering.
+4. per paragraph: markup fragments of some converters ("PM_{2.5}",
+   "$\\mu\\text{g}/\\text{m}^3$", "O₃", data/markup.tsv), wrong glyphs from
+   broken font maps (data/glyphs.tsv) and sentences printed twice by
+   fake-bold rendering.
 
-Every repair that removes characters only drops their map entries; every
-replacement is one character for one, so offsets stay exact.
+A line holding tabs is a table row as some converters write tables: its
+tabs are kept (they separate the cells, leading ones included) and it is a
+paragraph of its own.
+
+Every repair that removes characters only drops their map entries; a glyph
+replacement is one character for one; a markup rewrite maps each character
+it writes to the source character it comes from (the fragment's first when
+it is new), so every offset still maps to its page and line.
 """
 
 from __future__ import annotations
@@ -34,6 +42,9 @@ from .source import PhysicalLine, SourceText
 PAGE_NUMBER_LINE = regex.compile(
     r"^\s*(?:[—–\-－]+\s*\d{1,4}\s*[—–\-－]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
+# A line holding only a number is a page number in plain text (a table cell
+# would carry its row's tabs).
+BARE_PAGE_NUMBER_LINE = regex.compile(r"^[ \u3000]*\d{1,4}[ \u3000]*$")
 _CJK = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7]")
 _HAN = regex.compile(r"\p{Han}")
 _DUPLICATE_SENTENCE = regex.compile(r"(?:(?<=^)|(?<=[。！？；、：]))([^。！？；\n]{4,60}[。！？])\1")
@@ -71,6 +82,25 @@ def glyph_rules() -> tuple[GlyphRule, ...]:
             expected = "closes" if kind == "opens" else "opens"
             if by_wrong.get(partner) is None or by_wrong[partner].rule != f"{expected}:{r.wrong}":
                 raise ValueError(f"glyphs.tsv: {r.wrong!r} {r.rule} needs a row {partner!r} {expected}:{r.wrong}")
+    return tuple(rules)
+
+
+@dataclass(frozen=True)
+class MarkupRule:
+    pattern: regex.Pattern
+    replacement: str
+    why: str
+
+
+@lru_cache(maxsize=1)
+def markup_rules() -> tuple[MarkupRule, ...]:
+    rules = []
+    text = resources.files(__package__).joinpath("data/markup.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        pattern, replacement, why = line.split("\t")
+        rules.append(MarkupRule(regex.compile(pattern), replacement, why))
     return tuple(rules)
 
 
@@ -204,6 +234,8 @@ class _Line:
     measured: bool
     has_han: bool
     ends_paragraph: bool
+    # A converter's table row: tabs kept as cell separators.
+    is_table: bool = False
 
 
 @dataclass
@@ -249,6 +281,7 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     for where, paragraphs in blocks:
         start = len(chars) + 1 if chars and paragraphs else len(chars)
         for para in paragraphs:
+            _repair_markup(para)
             _repair_glyphs(para)
             dups = _drop_duplicate_sentences(para)
             if chars:
@@ -286,7 +319,11 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
 def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set[int]) -> set[int]:
     """Indices of page numbers and running headers/footers (never a table
     cell's line: a header row repeated on every page is the table's)."""
-    out = {i for i, line in enumerate(lines) if i not in in_table and PAGE_NUMBER_LINE.match(line.text)}
+    out = {
+        i
+        for i, line in enumerate(lines)
+        if i not in in_table and (PAGE_NUMBER_LINE.match(line.text) or BARE_PAGE_NUMBER_LINE.match(line.text))
+    }
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         if i not in out and i not in in_table and line.text.strip():
@@ -321,8 +358,14 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     cols: list[int] = []
     has_han = bool(_HAN.search(raw))
     n = len(raw)
+    is_table = "\t" in raw
     pending_space = False
     for col, ch in enumerate(raw):
+        if ch == "\t" and is_table:
+            chars.append(ch)
+            cols.append(col)
+            pending_space = False
+            continue
         ch = _FULLWIDTH_ALNUM.get(ch, ch)
         if ch == "．" and chars and chars[-1].isdigit():
             ch = "."
@@ -332,7 +375,7 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
         if pending_space:
             # A space survives only between two non-Chinese characters
             # ("PM 2.5" stays, "2022 年" does not).
-            if not _is_cjk(chars[-1]) and not _is_cjk(ch):
+            if chars[-1] != "\t" and not _is_cjk(chars[-1]) and not _is_cjk(ch):
                 chars.append(" ")
                 cols.append(col - 1)
             pending_space = False
@@ -347,7 +390,16 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     stripped = raw.strip()
     width = sum(0.5 if ord(c) < 0x2000 else 1.0 for c in stripped)
     return _Line(
-        index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han, phys.ends_paragraph
+        index,
+        chars,
+        cols,
+        width,
+        phys.right_gap,
+        phys.indent,
+        phys.right_gap is not None,
+        has_han,
+        phys.ends_paragraph,
+        is_table,
     )
 
 
@@ -361,7 +413,7 @@ def _next_visible(raw: str, start: int, n: int) -> str | None:
 def _estimate_right_gaps(lines: list[_Line]) -> None:
     """Plain text has no geometry: measure each line against the typical
     full line (the 90th percentile of widths)."""
-    plain = [line for line in lines if line.right_gap is None]
+    plain = [line for line in lines if line.right_gap is None and not line.is_table]
     if len(plain) < 5:
         return
     widths = sorted(line.raw_width for line in plain)
@@ -406,7 +458,7 @@ def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
 
 
 def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
-    if prev.ends_paragraph:
+    if prev.ends_paragraph or prev.is_table or line.is_table:
         return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
     prev_short = (
@@ -436,6 +488,38 @@ def _first_word_width(chars: list[str]) -> float:
             break
         width += 0.5
     return width
+
+
+def _repair_markup(para: _Paragraph) -> None:
+    for rule in markup_rules():
+        text = "".join(para.chars)
+        matches = list(rule.pattern.finditer(text))
+        if not matches:
+            continue
+        chars: list[str] = []
+        lines: list[int] = []
+        cols: list[int] = []
+
+        def keep(start: int, end: int) -> None:
+            chars.extend(para.chars[start:end])
+            lines.extend(para.lines[start:end])
+            cols.extend(para.cols[start:end])
+
+        done = 0
+        for m in matches:
+            keep(done, m.start())
+            source = m.start()
+            for ch in m.expand(rule.replacement):
+                found = text.find(ch, source, m.end())
+                at = found if found >= 0 else min(source, m.end() - 1)
+                if found >= 0:
+                    source = found + 1
+                chars.append(ch)
+                lines.append(para.lines[at])
+                cols.append(para.cols[at])
+            done = m.end()
+        keep(done, len(text))
+        para.chars, para.lines, para.cols = chars, lines, cols
 
 
 def _repair_glyphs(para: _Paragraph) -> None:

@@ -26,6 +26,9 @@ CIRCLED_MARK = regex.compile(r"^(?P<num>[\u2460-\u2473])")
 # 附件 1 / 附件1： / 附件：
 ANNEX_MARK = regex.compile(r"^附\s*件\s*(?P<num>\d{1,2})?\s*[：:]?")
 CHAPTER_MARK = regex.compile(rf"^第(?P<num>{CN_NUMERAL}|\d+)[章节部分篇]")
+# 专栏 3 (a plan's key-project box) and 表 2-1 (a table caption)
+BOX_MARK = regex.compile(r"^专栏\s*(?P<num>\d{1,2})")
+TABLE_CAPTION_MARK = regex.compile(r"^表\s*\d{1,2}(?:[-－—.．]\d{1,2})?\s*\p{Han}")
 
 TERMINAL_PUNCT = "。；：！？…”』」）"
 
@@ -54,7 +57,8 @@ def circled_to_int(ch: str) -> int:
 
 
 def starts_item(text: str, *, after_paragraph_end: bool) -> bool:
-    """Does this line start a numbered item (issue, sub-issue, measure, annex)?
+    """Does this line start a numbered item (issue, sub-issue, measure,
+    annex, chapter, box, table caption)?
 
     A number directly followed by a digit counts only after a paragraph end:
     "3.2022年9月底前…" after "…。" is a measure; "46.8ug/m3" wrapped from
@@ -68,6 +72,8 @@ def starts_item(text: str, *, after_paragraph_end: bool) -> bool:
         or CIRCLED_MARK.match(text)
         or ANNEX_MARK.match(text)
         or CHAPTER_MARK.match(text)
+        or BOX_MARK.match(text)
+        or TABLE_CAPTION_MARK.match(text)
     ):
         return True
     return after_paragraph_end and bool(MEASURE_MARK_DIGIT.match(text))

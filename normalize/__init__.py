@@ -1,5 +1,7 @@
 """Normalize stage: deadline phrases and dated clauses become real dates;
-unit fields become resolved organizations.
+unit fields become resolved organizations; a five-year plan's indicator
+values become numbers with comparators and units, its prose targets are
+read, and its key projects get their units.
 
 Takes the parsed ``Document`` and returns a new one with every deadline
 read, every measure's milestones and mentioned units found, every unit
@@ -13,8 +15,30 @@ from __future__ import annotations
 import regex
 
 from ..errors import Code, Warnings
-from ..model import Deadline, Diagnostic, Document, Issue, Measure, Milestone, Span, Status, TextLocator, Unit
-from .dates import find_dated_clauses, read_deadline
+from ..model import (
+    DatedFact,
+    Deadline,
+    Diagnostic,
+    Document,
+    DocumentDate,
+    DocumentKind,
+    Indicator,
+    Issue,
+    Measure,
+    Milestone,
+    ProgressEntry,
+    Project,
+    Quantity,
+    Span,
+    Status,
+    Target,
+    TextLocator,
+    Unit,
+)
+from .dates import find_dated_clauses, find_dates, read_deadline
+from .quantities import read_quantity, read_unit
+from .status import read_status
+from .targets import find_targets
 from .units import Mention, ResolvedUnit, find_mentioned_units, resolve_units
 
 # Field roles that name organizations (责任领导 names people).
@@ -37,7 +61,15 @@ def reference_year(text: str) -> int | None:
 
 def normalize(doc: Document) -> Document:
     warnings = list(doc.warnings)
+    signed = _document_date(doc.date)
     year = reference_year(doc.text)
+    if signed is not None and signed.value is not None:
+        year = signed.value.year
+    elif doc.kind is DocumentKind.progress_report:
+        latest = _latest_reported_year(doc)
+        if latest is not None:
+            year = latest
+            warnings.append(Diagnostic(code=Warnings.no_report_date.code, message=Warnings.no_report_date.format(year=year)))
     if year is None and doc.lists:
         warnings.append(Diagnostic(code=Warnings.no_reference_year.code, message=Warnings.no_reference_year.format()))
     locate = TextLocator(doc.text_map).span if doc.text_map else None
@@ -47,10 +79,138 @@ def normalize(doc: Document) -> Document:
         )
         for task_list in doc.lists
     ]
+    plan_parts: dict = {}
+    if doc.kind == DocumentKind.five_year_plan and locate is not None:
+        plan_parts = {
+            "indicators": [_indicator(i) for i in doc.indicators],
+            "targets": _targets(doc.text, year, locate, warnings),
+            "projects": [_project(p, doc.text, locate) for p in doc.projects],
+        }
     status = Status.partial if any(w.code in _DEGRADING for w in warnings) else Status.ok
     return doc.model_copy(
-        update={"lists": lists, "warnings": warnings, "reference_year": year, "status": status}
+        update={
+            "lists": lists,
+            "warnings": warnings,
+            "reference_year": year,
+            "status": status,
+            "issuer": _issuer(doc.issuer, locate) if doc.issuer else None,
+            "date": signed,
+            **plan_parts,
+        }
     )
+
+
+def _document_date(signed: DocumentDate | None) -> DocumentDate | None:
+    if signed is None:
+        return None
+    reading = read_deadline(signed.raw)
+    return signed.model_copy(update={"value": reading.due_date if reading.precision == "day" else None})
+
+
+def _latest_reported_year(doc: Document) -> int | None:
+    """A report without a signing date: the latest year its progress
+    entries print for what was done (not deadlines)."""
+    years = [
+        found.date.year
+        for task_list in doc.lists
+        for issue in task_list.issues
+        for entry in issue.progress_entries
+        for found in find_dates(entry.text)
+        if found.date is not None and not found.year_inferred and found.role != "deadline"
+    ]
+    return max(years) if years else None
+
+
+def _issuer(issuer: Unit, locate) -> Unit:
+    """The first region named where the issuer is printed; as printed when
+    the gazetteer knows none (a region of another province)."""
+    base = issuer.span.start if issuer.span else 0
+    for found in find_mentioned_units(issuer.raw):
+        if found.region is not None and not found.collective:
+            span = locate(base + found.start, base + found.end) if locate else None
+            return Unit(
+                raw=found.raw,
+                name=found.region,
+                region=found.region,
+                place=found.place,
+                level=found.level,
+                span=span,
+            )
+    return issuer
+
+
+
+_UNIT_PAREN = regex.compile(r"（(?P<unit>[^（）]+)）\s*$")
+
+
+def _quantity(value: Quantity | None) -> Quantity | None:
+    if value is None:
+        return None
+    reading = read_quantity(value.raw)
+    return value.model_copy(
+        update={"number": reading.number, "comparator": reading.comparator, "unit": reading.unit, "qualifier": reading.qualifier}
+    )
+
+
+def _indicator(indicator: Indicator) -> Indicator:
+    """Values read as numbers; the unit from the name's trailing
+    parenthesis ("细颗粒物（PM2.5）浓度（微克/立方米）"), else from a value."""
+    name, unit_raw, unit = indicator.name, None, None
+    m = _UNIT_PAREN.search(name)
+    if m and read_unit(m.group("unit")):
+        name, unit_raw, unit = name[: m.start()].rstrip(), m.group("unit"), read_unit(m.group("unit"))
+    values = {key: _quantity(getattr(indicator, key)) for key in ("baseline", "target", "achieved")}
+    if unit is None:
+        unit = next((v.unit for v in values.values() if v is not None and v.unit), None)
+    return indicator.model_copy(update={"name": name, "unit_raw": unit_raw, "unit": unit, **values})
+
+
+def _targets(text: str, year: int | None, locate, warnings: list[Diagnostic]) -> list[Target]:
+    out = []
+    offset = 0
+    for para in text.split("\n"):
+        if "\t" not in para:
+            for t in find_targets(para, year):
+                sentence = para[t.sentence_start : t.sentence_end]
+                target = Target(
+                    year=t.year,
+                    subject=t.subject,
+                    scope=t.scope,
+                    value=t.value,
+                    value_raw=t.value_raw,
+                    unit=t.unit,
+                    comparator=t.comparator,
+                    change=t.change,
+                    phrase=para[t.start : t.end],
+                    sentence=sentence,
+                    span=locate(offset + t.start, offset + t.end),
+                    sentence_span=locate(offset + t.sentence_start, offset + t.sentence_end),
+                )
+                if t.value is None:
+                    warnings.append(
+                        Diagnostic(
+                            code=Warnings.target_unreadable.code,
+                            message=Warnings.target_unreadable.format(text=sentence),
+                            span=target.sentence_span,
+                        )
+                    )
+                out.append(target)
+        offset += len(para) + 1
+    return out
+
+
+def _project(project: Project, text: str, locate) -> Project:
+    """Units and places named in the project. Enterprise-name rules are
+    left out: a project names kinds of works ("绿色工厂"), not companies. A
+    mention wrapped over a page break is not found."""
+    units = []
+    start = project.span.start
+    for piece in text[start : project.span.end].split("\n"):
+        units.extend(
+            _unit(m, locate(start + m.start, start + m.end)) for m in find_mentioned_units(piece) if m.level != "enterprise"
+        )
+        start += len(piece) + 1
+    return project.model_copy(update={"units": units})
 
 
 def _issue(issue: Issue, year: int | None, locate, warnings: list[Diagnostic]) -> Issue:
@@ -59,6 +219,8 @@ def _issue(issue: Issue, year: int | None, locate, warnings: list[Diagnostic]) -
             "deadline": _deadline(issue.deadline, year, warnings) if issue.deadline else None,
             "units": _units(issue, locate, warnings),
             "measures": [_measure(m, year, locate, warnings) for m in issue.measures],
+            "status": read_status(issue.status_raw) if issue.status_raw is not None else None,
+            "progress_entries": [_entry(e, year, locate) for e in issue.progress_entries],
             "sub_issues": [_issue(sub, year, locate, warnings) for sub in issue.sub_issues],
         }
     )
@@ -146,3 +308,21 @@ def _measure(measure: Measure, year: int | None, locate, warnings: list[Diagnost
             )
         )
     return measure.model_copy(update={"milestones": milestones, "mentioned_units": _mentions(measure, locate)})
+
+
+def _entry(entry: ProgressEntry, year: int | None, locate) -> ProgressEntry:
+    base = entry.span.start
+    facts = [
+        DatedFact(
+            date_raw=found.date_raw,
+            date=found.date,
+            precision=found.precision,
+            year_inferred=found.year_inferred,
+            role=found.role,
+            text=entry.text[found.sentence_start : found.sentence_end],
+            span=locate(base + found.sentence_start, base + found.sentence_end),
+        )
+        for found in find_dates(entry.text, year, as_of_year=year)
+        if found.sentence_end > found.sentence_start
+    ]
+    return entry.model_copy(update={"dates": facts})

@@ -36,11 +36,13 @@ import regex
 from ..model import Precision, Recurrence
 
 __all__ = [
+    "DateMention",
     "DatedClause",
     "DeadlineReading",
     "DeadlineVocabulary",
     "Period",
     "find_dated_clauses",
+    "find_dates",
     "load_vocabulary",
     "read_deadline",
 ]
@@ -96,6 +98,23 @@ class DatedClause:
     year_inferred: bool
 
 
+@dataclass(frozen=True)
+class DateMention:
+    """A date printed in running text (a progress entry), with the sentence
+    around it. ``role``: as_of ("截至10月底"), deadline ("2023年底前"), start
+    ("2024年起"), reference ("2018年以来", "已于2022年10月") or date."""
+
+    start: int
+    end: int
+    date_raw: str
+    date: date | None
+    precision: Precision | None
+    year_inferred: bool
+    role: Literal["as_of", "deadline", "start", "reference", "date"]
+    sentence_start: int
+    sentence_end: int
+
+
 # --------------------------------------------------------------------------
 # Vocabulary
 
@@ -128,6 +147,7 @@ class DeadlineVocabulary:
     start_before: tuple[str, ...]
     reference_before: tuple[str, ...]
     reference_after: tuple[str, ...]
+    as_of: tuple[str, ...]
     range_connectors: tuple[str, ...]
     relative_not_after: str
     _patterns: _Patterns = field(init=False, repr=False, compare=False)
@@ -143,7 +163,7 @@ _SECTIONS: dict[str, set[str]] = {
     "marks": {"end", "start"},
     "deadline": {"suffixes", "not_followed_by", "clause_prefixes"},
     "start": {"after", "before"},
-    "reference": {"before", "after"},
+    "reference": {"before", "after", "as_of"},
     "range": {"connectors"},
     "relative": {"not_after"},
 }
@@ -260,6 +280,7 @@ def _parse(data: dict, where: str) -> DeadlineVocabulary:
         start_before=words("start", "before"),
         reference_before=words("reference", "before"),
         reference_after=words("reference", "after"),
+        as_of=words("reference", "as_of"),
         range_connectors=words("range", "connectors"),
         relative_not_after=chars("relative", "not_after"),
     )
@@ -319,6 +340,7 @@ class _Patterns:
         self.reference_after = tuple(sorted(voc.reference_after, key=len, reverse=True))
         self.start_before = tuple(sorted(voc.start_before, key=len, reverse=True))
         self.reference_before = tuple(sorted(voc.reference_before, key=len, reverse=True))
+        self.as_of = tuple(sorted(voc.as_of, key=len, reverse=True))
 
 
 def _cn_number(s: str) -> int:
@@ -747,3 +769,65 @@ def _clause(text: str, hits: list[_Hit], h: _Hit, a: int, b: int, reference_year
         precision=h.precision,
         year_inferred=inferred,
     )
+
+
+# --------------------------------------------------------------------------
+# Dates in running text
+
+_SENTENCE_BREAK = regex.compile(r"[。；;！？!?\n]")
+_FACT_ROLE: dict[str, str] = {"deadline": "deadline", "start": "start", "reference": "reference", "bare": "date"}
+
+
+def find_dates(
+    text: str,
+    reference_year: int | None = None,
+    vocabulary: DeadlineVocabulary | None = None,
+    *,
+    as_of_year: int | None = None,
+) -> list[DateMention]:
+    """Every date of a progress entry that names a point or period in time,
+    in text order. Titles, ranges, recurring and relative dates ("前三季度")
+    are left out. A date without a year takes the nearest year printed
+    before it in the text, else ``reference_year`` (``year_inferred``); a
+    year-less as-of date ("截至10月底") takes ``as_of_year`` when given, since
+    a report states its facts as of its own year whatever years it recounts."""
+    voc = vocabulary or load_vocabulary()
+    pats = voc._patterns
+    hits = _scan(text, voc)
+    out = []
+    for h in hits:
+        role = _FACT_ROLE.get(h.kind)
+        if role is None:
+            continue
+        if role == "deadline" and not h.suffixed:
+            # A day or a month's end without 前 dates an event ("2022年8月5日修订").
+            role = "date"
+        if role == "reference" and text.endswith(pats.as_of, 0, h.start):
+            role = "as_of"
+        year, inferred = h.year, False
+        if year is None:
+            if role == "as_of" and as_of_year is not None:
+                year = as_of_year
+            else:
+                year = _years_before(hits, text, h.start) or reference_year
+            inferred = year is not None
+        breaks_before = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, h.start)]
+        after = _SENTENCE_BREAK.search(text, h.raw_end)
+        s_start = breaks_before[-1] if breaks_before else 0
+        s_end = after.end() if after and text[after.start()] != "\n" else (after.start() if after else len(text))
+        while s_start < s_end and text[s_start].isspace():
+            s_start += 1
+        out.append(
+            DateMention(
+                start=h.start,
+                end=h.raw_end,
+                date_raw=text[h.start : h.raw_end],
+                date=h.due(year) if year is not None else None,
+                precision=h.precision,
+                year_inferred=inferred,
+                role=role,  # type: ignore[arg-type]
+                sentence_start=s_start,
+                sentence_end=s_end,
+            )
+        )
+    return out

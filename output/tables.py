@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model import Document, Issue, Span, TaskList
+from ..model import Document, Issue, Quantity, Span, walk_issues
 from .atomic import atomic_path
 
 _LOCATION = [
@@ -36,6 +36,10 @@ DOCUMENTS = pa.schema(
         ("page_count", pa.int32()),
         ("issue_count", pa.int32()),
         ("status", pa.string()),
+        ("issuer", pa.string()),
+        ("issuer_raw", pa.string()),
+        ("document_date", pa.date32()),
+        ("reference_year", pa.int32()),
         ("error_code", pa.string()),
         ("error_message", pa.string()),
         ("warning_count", pa.int32()),
@@ -63,6 +67,40 @@ ISSUES = pa.schema(
         ("deadline_ongoing", pa.bool_()),
         ("deadline_recurring", pa.string()),
         ("measure_count", pa.int32()),
+        ("status_raw", pa.string()),
+        ("status", pa.string()),
+        ("plan_ref", pa.int32()),
+        ("plan_ref_scope", pa.string()),
+        ("progress_entry_count", pa.int32()),
+        *_LOCATION,
+    ]
+)
+
+PROGRESS_ENTRIES = pa.schema(
+    [
+        ("entry_id", pa.string()),
+        ("issue_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("seq", pa.int32()),
+        ("label", pa.string()),
+        ("text", pa.string()),
+        ("date_count", pa.int32()),
+        *_LOCATION,
+    ]
+)
+
+PROGRESS_DATES = pa.schema(
+    [
+        ("entry_id", pa.string()),
+        ("issue_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("seq", pa.int32()),
+        ("role", pa.string()),
+        ("date_raw", pa.string()),
+        ("date", pa.date32()),
+        ("precision", pa.string()),
+        ("year_inferred", pa.bool_()),
+        ("text", pa.string()),
         *_LOCATION,
     ]
 )
@@ -128,6 +166,87 @@ UNITS = pa.schema(
     ]
 )
 
+SECTIONS = pa.schema(
+    [
+        ("section_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("parent_id", pa.string()),
+        ("level", pa.int32()),
+        ("marker", pa.string()),
+        ("label", pa.string()),
+        ("number", pa.int32()),
+        ("heading", pa.string()),
+        ("body", pa.string()),
+        *_LOCATION,
+    ]
+)
+
+
+def _quantity_columns(prefix: str) -> list[tuple[str, pa.DataType]]:
+    return [
+        (f"{prefix}_raw", pa.string()),
+        (f"{prefix}_number", pa.float64()),
+        (f"{prefix}_comparator", pa.string()),
+        (f"{prefix}_year", pa.int32()),
+    ]
+
+
+INDICATORS = pa.schema(
+    [
+        ("indicator_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("table_no", pa.string()),
+        ("table_title", pa.string()),
+        ("table_kind", pa.string()),
+        ("category", pa.string()),
+        ("number", pa.int32()),
+        ("part", pa.int32()),
+        ("name", pa.string()),
+        ("unit", pa.string()),
+        ("scope", pa.string()),
+        *_quantity_columns("baseline"),
+        *_quantity_columns("target"),
+        *_quantity_columns("achieved"),
+        ("attribute", pa.string()),
+        ("completion", pa.string()),
+        ("completed", pa.bool_()),
+        *_LOCATION,
+    ]
+)
+
+TARGETS = pa.schema(
+    [
+        ("target_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("year", pa.int32()),
+        ("subject", pa.string()),
+        ("scope", pa.string()),
+        ("value", pa.float64()),
+        ("value_raw", pa.string()),
+        ("unit", pa.string()),
+        ("comparator", pa.string()),
+        ("change", pa.string()),
+        ("phrase", pa.string()),
+        ("sentence", pa.string()),
+        *_LOCATION,
+    ]
+)
+
+PROJECTS = pa.schema(
+    [
+        ("project_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("box", pa.int32()),
+        ("box_title", pa.string()),
+        ("seq", pa.int32()),
+        ("name", pa.string()),
+        ("description", pa.string()),
+        ("unit_names", pa.list_(pa.string())),
+        ("unit_raws", pa.list_(pa.string())),
+        *_LOCATION,
+    ]
+)
+
 
 @dataclass(frozen=True)
 class DocumentRow:
@@ -158,15 +277,6 @@ def issue_id(doc_id: str, list_no: int, issue: Issue) -> str:
     return base if issue.sub_seq is None else f"{base}.{issue.sub_seq}"
 
 
-def walk_issues(doc: Document) -> Iterator[tuple[TaskList, Issue]]:
-    """Every issue and sub-issue, parents before their sub-issues."""
-    for task_list in doc.lists:
-        for issue in task_list.issues:
-            yield task_list, issue
-            for sub in issue.sub_issues:
-                yield task_list, sub
-
-
 def document_rows(rows: Iterable[DocumentRow]) -> list[dict]:
     out = []
     for row in rows:
@@ -182,6 +292,10 @@ def document_rows(rows: Iterable[DocumentRow]) -> list[dict]:
                 "page_count": doc.page_count if doc else None,
                 "issue_count": sum(1 for _ in walk_issues(doc)) if doc else 0,
                 "status": doc.status.value if doc else "error",
+                "issuer": doc.issuer.name if doc and doc.issuer else None,
+                "issuer_raw": doc.issuer.raw if doc and doc.issuer else None,
+                "document_date": doc.date.value if doc and doc.date else None,
+                "reference_year": doc.reference_year if doc else None,
                 "error_code": row.error_code,
                 "error_message": row.error_message,
                 "warning_count": len(doc.warnings) if doc else 0,
@@ -215,6 +329,11 @@ def issue_rows(doc: Document) -> list[dict]:
                 "deadline_ongoing": deadline.ongoing if deadline else None,
                 "deadline_recurring": deadline.recurring if deadline else None,
                 "measure_count": len(issue.measures),
+                "status_raw": issue.status_raw,
+                "status": issue.status,
+                "plan_ref": issue.plan_ref,
+                "plan_ref_scope": issue.plan_ref_scope,
+                "progress_entry_count": len(issue.progress_entries),
                 **_location(issue.source),
             }
         )
@@ -266,6 +385,50 @@ def milestone_rows(doc: Document) -> list[dict]:
     return out
 
 
+def progress_entry_rows(doc: Document) -> list[dict]:
+    out = []
+    for task_list, issue in walk_issues(doc):
+        iid = issue_id(doc.doc_id, task_list.no, issue)
+        for entry in issue.progress_entries:
+            out.append(
+                {
+                    "entry_id": f"{iid}:{entry.seq}",
+                    "issue_id": iid,
+                    "doc_id": doc.doc_id,
+                    "seq": entry.seq,
+                    "label": entry.label,
+                    "text": entry.text,
+                    "date_count": len(entry.dates),
+                    **_location(entry.span),
+                }
+            )
+    return out
+
+
+def progress_date_rows(doc: Document) -> list[dict]:
+    out = []
+    for task_list, issue in walk_issues(doc):
+        iid = issue_id(doc.doc_id, task_list.no, issue)
+        for entry in issue.progress_entries:
+            for k, fact in enumerate(entry.dates, start=1):
+                out.append(
+                    {
+                        "entry_id": f"{iid}:{entry.seq}",
+                        "issue_id": iid,
+                        "doc_id": doc.doc_id,
+                        "seq": k,
+                        "role": fact.role,
+                        "date_raw": fact.date_raw,
+                        "date": fact.date,
+                        "precision": fact.precision,
+                        "year_inferred": fact.year_inferred,
+                        "text": fact.text,
+                        **_location(fact.span),
+                    }
+                )
+    return out
+
+
 def unit_link_rows(doc: Document) -> list[dict]:
     out = []
     for task_list, issue in walk_issues(doc):
@@ -307,6 +470,98 @@ def unit_rows(links: list[dict]) -> list[dict]:
     return sorted(by_name.values(), key=lambda r: r["name"])
 
 
+def section_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "section_id": f"{doc.doc_id}:{s.id}",
+            "doc_id": doc.doc_id,
+            "parent_id": f"{doc.doc_id}:{s.parent_id}" if s.parent_id else None,
+            "level": s.level,
+            "marker": s.marker,
+            "label": s.label,
+            "number": s.number,
+            "heading": s.heading,
+            "body": s.body,
+            **_location(s.span),
+        }
+        for s in doc.sections
+    ]
+
+
+def _quantity(prefix: str, value: Quantity | None, year: int | None) -> dict:
+    return {
+        f"{prefix}_raw": value.raw if value else None,
+        f"{prefix}_number": value.number if value else None,
+        f"{prefix}_comparator": value.comparator if value else None,
+        f"{prefix}_year": year,
+    }
+
+
+def indicator_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "indicator_id": f"{doc.doc_id}:{i.table}:{i.number if i.number is not None else k}.{i.part}",
+            "doc_id": doc.doc_id,
+            "table_no": i.table,
+            "table_title": i.table_title,
+            "table_kind": i.table_kind,
+            "category": i.category,
+            "number": i.number,
+            "part": i.part,
+            "name": i.name,
+            "unit": i.unit,
+            "scope": i.scope,
+            **_quantity("baseline", i.baseline, i.baseline_year),
+            **_quantity("target", i.target, i.target_year),
+            **_quantity("achieved", i.achieved, i.achieved_year),
+            "attribute": i.attribute,
+            "completion": i.completion,
+            "completed": i.completed,
+            **_location(i.span),
+        }
+        for k, i in enumerate(doc.indicators, start=1)
+    ]
+
+
+def target_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "target_id": f"{doc.doc_id}:t{k}",
+            "doc_id": doc.doc_id,
+            "year": t.year,
+            "subject": t.subject,
+            "scope": t.scope,
+            "value": t.value,
+            "value_raw": t.value_raw,
+            "unit": t.unit,
+            "comparator": t.comparator,
+            "change": t.change,
+            "phrase": t.phrase,
+            "sentence": t.sentence,
+            **_location(t.span),
+        }
+        for k, t in enumerate(doc.targets, start=1)
+    ]
+
+
+def project_rows(doc: Document) -> list[dict]:
+    return [
+        {
+            "project_id": f"{doc.doc_id}:{p.box}.{p.seq}",
+            "doc_id": doc.doc_id,
+            "box": p.box,
+            "box_title": p.box_title,
+            "seq": p.seq,
+            "name": p.name,
+            "description": p.description,
+            "unit_names": [u.name for u in p.units],
+            "unit_raws": [u.raw for u in p.units],
+            **_location(p.span),
+        }
+        for p in doc.projects
+    ]
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A Parquet table with one group of rows per document: ``OUT/<name>.parquet``."""
@@ -323,6 +578,12 @@ DOCUMENT_TABLES: tuple[TableSpec, ...] = (
     TableSpec("measures", MEASURES, measure_rows),
     TableSpec("milestones", MILESTONES, milestone_rows),
     TableSpec("unit_links", UNIT_LINKS, unit_link_rows),
+    TableSpec("progress_entries", PROGRESS_ENTRIES, progress_entry_rows),
+    TableSpec("progress_dates", PROGRESS_DATES, progress_date_rows),
+    TableSpec("sections", SECTIONS, section_rows),
+    TableSpec("indicators", INDICATORS, indicator_rows),
+    TableSpec("targets", TARGETS, target_rows),
+    TableSpec("projects", PROJECTS, project_rows),
 )
 
 

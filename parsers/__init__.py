@@ -1,15 +1,28 @@
 """Parse stage: cleaned text → ``Document`` with its task lists, issues,
-fields and measures. Values are exact substrings of the cleaned text, each
+fields and measures; for a five-year plan its heading tree, indicator
+tables and key-project boxes. Values are exact substrings of the cleaned text, each
 with its span; dates are left to the normalize stage."""
 
 from __future__ import annotations
 
 from ..errors import Warnings
 from ..extract import CleanText
-from ..model import Diagnostic, Document, DocumentKind, SourceInfo, Status, TaskList
+from ..model import Diagnostic, Document, DocumentDate, DocumentKind, SourceInfo, Status, TaskList, Unit
+from .indicators import parse_indicator_tables
 from .issues import parse_issues
 from .labels import LabelVocabulary, load_labels
-from .structure import ANNEX_HEADING, Paragraph, detect_kind, find_lists, is_title_line, title_paragraphs
+from .outline import parse_outline
+from .projects import parse_projects
+from .structure import (
+    ANNEX_HEADING,
+    Paragraph,
+    detect_kind,
+    find_lists,
+    find_signature,
+    is_title_line,
+    issuer_in_title,
+    title_paragraphs,
+)
 from .tables import TaskTable, table_issues, task_tables
 
 __all__ = ["LabelVocabulary", "load_labels", "parse"]
@@ -22,7 +35,12 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
     warnings: list[Diagnostic] = list(clean.warnings)
     # The title is the leading title lines before any table.
     first_table = min((t.start for t in clean.tables), default=len(text))
-    title = "".join(p.text for p in title_paragraphs([p for p in paragraphs if p.end <= first_table]))
+    titles = title_paragraphs([p for p in paragraphs if p.end <= first_table])
+    title = "".join(p.text for p in titles)
+    signature = find_signature(paragraphs)
+    if signature is not None:
+        # The closing block is not part of the last issue.
+        paragraphs = paragraphs[: signature.first]
 
     tables = task_tables(clean, labels)
     # Prose lists are looked for outside the task tables.
@@ -38,11 +56,18 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
         list_title = "".join(p.text for p in extent.title_paragraphs)
         lists.append(TaskList(no=extent.no, title=list_title, issues=issues, span=span))
     for table in tables:
-        lists.append(_table_list(table, paragraphs, text, clean, warnings, numbered=len(lists)))
+        lists.append(_table_list(table, paragraphs, text, clean, labels, warnings, numbered=len(lists)))
     lists.sort(key=lambda lst: lst.span.start)
 
-    kind = detect_kind(title, has_task_list=bool(lists))
-    if not lists:
+    kind = detect_kind(title, has_task_list=bool(lists), opening=paragraphs[0].text if paragraphs else "")
+    plan_parts: dict = {}
+    if kind == DocumentKind.five_year_plan:
+        plan_parts = {
+            "sections": parse_outline(paragraphs, text, clean.span),
+            "indicators": parse_indicator_tables(paragraphs, clean.span, warnings),
+            "projects": parse_projects(paragraphs, text, clean.span),
+        }
+    elif not lists:
         warnings.append(Diagnostic(code=Warnings.no_task_list.code, message=Warnings.no_task_list.format()))
     return Document(
         doc_id=doc_id,
@@ -50,8 +75,13 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
         kind=kind,
         status=Status.ok,
         title=title,
+        issuer=_issuer(titles, signature, text, clean),
+        date=DocumentDate(raw=signature.date.text, span=clean.span(signature.date.start, signature.date.end))
+        if signature
+        else None,
         page_count=clean.page_count,
         lists=lists,
+        **plan_parts,
         warnings=warnings,
         text=text,
         text_map=clean.runs(),
@@ -59,7 +89,13 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
 
 
 def _table_list(
-    table: TaskTable, paragraphs: list[Paragraph], text: str, clean: CleanText, warnings: list[Diagnostic], numbered: int
+    table: TaskTable,
+    paragraphs: list[Paragraph],
+    text: str,
+    clean: CleanText,
+    labels: LabelVocabulary,
+    warnings: list[Diagnostic],
+    numbered: int,
 ) -> TaskList:
     """A task list read from a table; its number comes from the annex
     heading ("附件 2") before the table, its title from the title lines
@@ -72,7 +108,7 @@ def _table_list(
             break
         titles.insert(0, para)
     number = ANNEX_HEADING.match(before[heading].text).group("num") if heading is not None else None
-    issues = table_issues(table, text, clean.span, warnings)
+    issues = table_issues(table, text, labels, clean.span, warnings)
     first_row = min(cell.start for cell in table.table.cells if cell.end > cell.start)
     span = clean.span(titles[0].start, titles[-1].end) if titles else clean.span(first_row, first_row + 1)
     return TaskList(
@@ -81,3 +117,16 @@ def _table_list(
         issues=issues,
         span=span,
     )
+
+
+def _issuer(titles: list[Paragraph], signature, text: str, clean: CleanText) -> Unit | None:
+    """Where the issuer is printed, unresolved: the start of the title, else
+    the first signatory. The normalize stage resolves it."""
+    bounds = issuer_in_title(titles)
+    if bounds is None and signature is not None and signature.signatories:
+        first = signature.signatories[0]
+        bounds = (first.start, first.end)
+    if bounds is None:
+        return None
+    raw = text[bounds[0] : bounds[1]]
+    return Unit(raw=raw, name=raw, level="other", span=clean.span(*bounds))

@@ -7,9 +7,10 @@ from typing import Callable
 
 from ..errors import Warnings
 from ..extract import markers
-from ..model import Deadline, Diagnostic, Issue, Measure, Span
+from ..model import Deadline, Diagnostic, Issue, Measure, ProgressEntry, Span
 from .labels import LabelVocabulary
 from .measures import split_measures
+from .progress import find_plan_ref, split_status
 from .structure import Paragraph
 
 Locate = Callable[[int, int], Span]
@@ -90,7 +91,7 @@ def parse_issues(
             current_field.end = para.end
         else:
             target.problem_end = para.end
-    return [build_issue(b, text, locate, warnings) for b in issues]
+    return [build_issue(b, text, labels, locate, warnings) for b in issues]
 
 
 def _new(seq: int, sub_seq: int | None, label: str, para: Paragraph) -> _Builder:
@@ -137,13 +138,21 @@ def _value_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def build_issue(b: _Builder, text: str, locate: Locate, warnings: list[Diagnostic]) -> Issue:
+def build_issue(b: _Builder, text: str, labels: LabelVocabulary, locate: Locate, warnings: list[Diagnostic]) -> Issue:
     fields: dict[str, str] = {}
     roles: dict[str, str] = {}
     spans: dict[str, Span] = {}
     measures: list[Measure] = []
     deadline: Deadline | None = None
+    status_raw: str | None = None
+    entries: list[ProgressEntry] = []
     p_start, p_end = _value_bounds(text, b.problem_start, b.problem_end)
+    plan_ref = find_plan_ref(text[p_start:p_end], labels.cross_reference_prefixes)
+    if plan_ref is not None:
+        spans["plan_ref"] = locate(p_start + plan_ref.start, p_start + plan_ref.end)
+        # The citation is not part of the problem ("…多出4.4亿立方米。（自治区序号九）").
+        if not text[p_start + plan_ref.end : p_end].strip():
+            p_end = _value_bounds(text, p_start, p_start + plan_ref.start)[1]
     if p_end > p_start:
         spans["problem"] = locate(p_start, p_end)
     for f in b.fields:
@@ -177,6 +186,21 @@ def build_issue(b: _Builder, text: str, locate: Locate, warnings: list[Diagnosti
                 for m in split_measures(text[start:end])
                 if m.end > m.start
             ]
+        if f.role == "status" and key == f.label and status_raw is None and end > start:
+            status = split_status(text[start:end])
+            if status.status_end > status.status_start:
+                status_raw = text[start + status.status_start : start + status.status_end]
+                spans["status"] = locate(start + status.status_start, start + status.status_end)
+            entries = [
+                ProgressEntry(
+                    seq=e.seq,
+                    label=e.label,
+                    text=text[start + e.start : start + e.end],
+                    span=locate(start + e.start, start + e.end),
+                )
+                for e in status.entries
+                if e.end > e.start
+            ]
         if f.role == "deadline" and deadline is None and end > start:
             deadline = Deadline(raw=text[start:end], span=spans[key])
     if not b.fields and not b.subs:
@@ -203,7 +227,11 @@ def build_issue(b: _Builder, text: str, locate: Locate, warnings: list[Diagnosti
         goal=fields.get(first_of["goal"]) if "goal" in first_of else None,
         deadline=deadline,
         measures=measures,
-        sub_issues=[build_issue(s, text, locate, warnings) for s in b.subs],
+        status_raw=status_raw,
+        plan_ref=plan_ref.number if plan_ref else None,
+        plan_ref_scope=plan_ref.scope if plan_ref else None,
+        progress_entries=entries,
+        sub_issues=[build_issue(s, text, labels, locate, warnings) for s in b.subs],
         spans=spans,
         source=locate(b.start, b.end),
     )

@@ -21,12 +21,14 @@ ROLES = (
     "deadline",
     "measures",
     "requirements",
+    "status",
 )
 
 
 @dataclass(frozen=True)
 class LabelVocabulary:
     role_of: dict[str, str]
+    cross_reference_prefixes: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -69,4 +71,7 @@ def _parse(data: dict, where: str) -> LabelVocabulary:
             if label in role_of:
                 raise ValueError(f"{where}: label {label!r} is listed under {role_of[label]!r} and {role!r}")
             role_of[label] = role
-    return LabelVocabulary(role_of)
+    prefixes = data.get("cross_reference", {}).get("prefixes", [])
+    if not all(isinstance(p, str) and p.endswith("序号") for p in prefixes):
+        raise ValueError(f"{where}: every cross_reference prefix must be a string ending in 序号")
+    return LabelVocabulary(role_of, tuple(sorted(prefixes, key=len, reverse=True)))

@@ -72,7 +72,9 @@ def _number(printed: str) -> int | None:
     return None
 
 
-def table_issues(task: TaskTable, text: str, locate: Locate, warnings: list[Diagnostic]) -> list[Issue]:
+def table_issues(
+    task: TaskTable, text: str, labels: LabelVocabulary, locate: Locate, warnings: list[Diagnostic]
+) -> list[Issue]:
     issues = []
     prev = 0
     for row in task.table.rows()[1:]:
@@ -104,5 +106,5 @@ def table_issues(task: TaskTable, text: str, locate: Locate, warnings: list[Diag
             if column.role in ("seq", "problem") or cell is None or cell.end == cell.start:
                 continue
             builder.add_field(column.label, column.role, cell.start, cell.end)
-        issues.append(build_issue(builder, text, locate, warnings))
+        issues.append(build_issue(builder, text, labels, locate, warnings))
     return issues

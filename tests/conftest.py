@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 PLAN_TXT = SAMPLES / "xinjiang_rectification_plan_2022.txt"
 PLAN_PDF = SAMPLES / "xinjiang_rectification_plan_2022.pdf"
+CHANGJI_REPORT = SAMPLES / "changji_progress_report_2023.txt"
+TURPAN_REPORT = SAMPLES / "turpan_progress_report_2023.txt"
+CHANGJI_PLAN_TXT = SAMPLES / "changji_eco_plan_14th.txt"
+XPCC_PLAN_TXT = SAMPLES / "xpcc_eco_plan_14th.txt"
 # The plan's Corps task list (附件 2) as a landscape ruled table, in PDF and
 # Word (samples/make_samples.py).
 TABLE_PDF = SAMPLES / "xinjiang_corps_task_list_2022_table.pdf"
@@ -69,6 +73,16 @@ def table_docx_stages():
 
 
 @pytest.fixture(scope="session")
+def changji_plan():
+    return _stages(CHANGJI_PLAN_TXT).document
+
+
+@pytest.fixture(scope="session")
+def xpcc_plan():
+    return _stages(XPCC_PLAN_TXT).document
+
+
+@pytest.fixture(scope="session")
 def plan_txt(plan_txt_stages):
     return plan_txt_stages.document
 
@@ -76,6 +90,16 @@ def plan_txt(plan_txt_stages):
 @pytest.fixture(scope="session")
 def plan_pdf(plan_pdf_stages):
     return plan_pdf_stages.document
+
+
+@pytest.fixture(scope="session")
+def changji_report():
+    return _stages(CHANGJI_REPORT).document
+
+
+@pytest.fixture(scope="session")
+def turpan_report():
+    return _stages(TURPAN_REPORT).document
 
 
 # The 14 prefecture-level divisions of the autonomous region, in the

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from zhenggai.extract import CleanSettings, clean
-from zhenggai.extract.clean import glyph_rules
+from zhenggai.extract.clean import glyph_rules, markup_rules
 from zhenggai.extract.source import PhysicalLine, SourceText
 from zhenggai.extract.text import split_lines
 
@@ -210,3 +210,56 @@ def test_form_feed_starts_a_new_page():
     lines, pages = split_lines("第一页\f第二页\n续")
     assert pages == 2
     assert [(l.page, l.line, l.text) for l in lines] == [(1, 1, "第一页"), (2, 1, "第二页"), (2, 2, "续")]
+
+
+# Converter markup: each rule of data/markup.tsv with an example it repairs.
+MARKUP_EXAMPLES = {
+    r"\\mu(?![A-Za-z])": ("浓度59.5 $\\mu\\text{g}/\\text{m}^3$", "浓度59.5 μg/m³"),
+    r"\\text\{([^{}$]*)\}": ("单位$\\text{mg}$", "单位mg"),
+    r"\^\{?3\}?": ("体积$m^3$", "体积m³"),
+    r"\^\{?2\}?": ("面积$km^{2}$", "面积km²"),
+    r"\$([^$\n]{1,80})\$": ("单位$t/a$", "单位t/a"),
+    r"(?<=[A-Za-z])_\{([^{}]{1,8})\}": ("加强PM_{2.5}和O₃协同控制", "加强PM2.5和O3协同控制"),
+    r"(?<=[A-Za-z])_([A-Za-z0-9])": ("实施NO_x和VOCs协同减排", "实施NOx和VOCs协同减排"),
+    "₂": ("二氧化硫（SO₂）", "二氧化硫（SO2）"),
+    "₃": ("臭氧（O₃）", "臭氧（O3）"),
+    "ₓ": ("氮氧化物（NOₓ）", "氮氧化物（NOx）"),
+}
+
+
+@pytest.mark.parametrize("rule", markup_rules(), ids=lambda r: r.why)
+def test_every_markup_rule_repairs_its_fragment(rule):
+    raw, expected = MARKUP_EXAMPLES[rule.pattern.pattern]
+    cleaned = clean_text(raw)
+    assert cleaned.text == expected
+    # every kept or rewritten character still maps into the source line
+    assert all(0 <= cleaned.origin_column[i] < len(raw) for i in range(len(cleaned.text)))
+
+
+def test_markup_repair_keeps_columns_of_kept_characters():
+    raw = "加强PM_{2.5}协同控制"
+    cleaned = clean_text(raw)
+    assert cleaned.text == "加强PM2.5协同控制"
+    assert [raw[cleaned.origin_column[i]] for i in range(len(cleaned.text))] == list(cleaned.text)
+
+
+def test_tab_lines_are_table_rows_of_their_own():
+    raw = "表 2-1 指标\n\t2\t空气质量优良天数比例 (%)\t石河子、 五家渠\t75.8\t79.4\t约束性\n\t\t\t其他各师市平均\t/\t73\t预期性\n第三章 推动绿色低碳循环发展"
+    assert _paras(raw) == [
+        "表2-1指标",
+        "\t2\t空气质量优良天数比例（%）\t石河子、五家渠\t75.8\t79.4\t约束性",
+        "\t\t\t其他各师市平均\t/\t73\t预期性",
+        "第三章推动绿色低碳循环发展",
+    ]
+
+
+def test_box_heading_after_a_full_line_starts_a_paragraph():
+    raw = "\n".join([FULL, FULL, FULL + "。", "专栏 3 大气污染防治重点工程", FULL, FULL + "。"])
+    assert _paras(raw)[1:] == ["专栏3大气污染防治重点工程", FULL + FULL + "。"]
+
+
+def test_a_bare_page_number_line_is_dropped():
+    assert _paras("2.加强水源地保护。持续推进农村饮水安全巩固提升工程。\n\n15\n\n3.完善污水设施建设。") == [
+        "2.加强水源地保护。持续推进农村饮水安全巩固提升工程。",
+        "3.完善污水设施建设。",
+    ]

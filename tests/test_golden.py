@@ -1,5 +1,6 @@
-"""Golden files: the whole document JSON of the sample plan, as text and as
-PDF. Regenerate on purpose only (`make golden`, which sets
+"""Golden files: the whole document JSON of the sample rectification plan,
+as text and as PDF, of the two sample progress reports and of the two
+sample five-year plans. Regenerate on purpose only (`make golden`, which sets
 ZHENGGAI_UPDATE_GOLDEN=1) and review the diff before committing."""
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ZHENGGAI_UPDATE_GOLDEN") == "1"
 
 
-@pytest.mark.parametrize("fixture", ["plan_txt", "plan_pdf"])
+@pytest.mark.parametrize(
+    "fixture", ["plan_txt", "plan_pdf", "changji_report", "turpan_report", "changji_plan", "xpcc_plan"]
+)
 def test_document_json_matches_golden(fixture, request):
     doc = request.getfixturevalue(fixture)
     actual = document_json(doc)

@@ -66,3 +66,13 @@ def test_without_annex_the_first_issue_with_fields_starts_list_one():
     paras = _paragraphs("一、总体要求", "坚持问题导向。", "二、任务清单", "一、问题。", "责任单位：某单位")
     lists = find_lists(paras, load_labels())
     assert [(l.no, l.first) for l in lists] == [(1, 3)]
+
+
+@pytest.mark.parametrize(
+    "rule,keyword", [(rule, kw) for rule in kind_rules() for kw in rule.opening_keywords], ids=str
+)
+def test_every_opening_keyword_detects_an_untitled_document(rule, keyword):
+    opening = f"为推进“十四五”时期生态环境保护工作，根据有关规划，{keyword}。"
+    assert detect_kind("", has_task_list=False, opening=opening) == DocumentKind(rule.name)
+    # a titled document is judged by its title
+    assert detect_kind("通知", has_task_list=False, opening=opening) == DocumentKind.unknown
