@@ -7,7 +7,6 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pytest
 
-from zhenggai.extract import read_source
 from zhenggai.extract.pdf import page_drawing
 from zhenggai.pipeline import run_stages
 
@@ -70,13 +69,18 @@ def test_sample_plan_reads_the_same(plan_pdf_stages):
     _assert_same(PLAN_PDF, plan_pdf_stages)
 
 
+@pytest.fixture(scope="module")
+def corpus_fast(corpus_pdfs):
+    return {name: run_stages(path) for name, path in corpus_pdfs.items()}
+
+
 @pytest.mark.parametrize("name", CORPUS_DOCUMENTS)
-def test_corpus_document_reads_the_same(corpus_pdfs, name):
-    _assert_same(corpus_pdfs[name])
+def test_corpus_document_reads_the_same(corpus_pdfs, corpus_fast, name):
+    _assert_same(corpus_pdfs[name], corpus_fast[name])
 
 
-def test_corpus_documents_keep_their_items(corpus_pdfs):
-    counts = {name: sum(len(lst.issues) for lst in run_stages(path).document.lists) for name, path in corpus_pdfs.items()}
+def test_corpus_documents_keep_their_items(corpus_fast):
+    counts = {name: sum(len(lst.issues) for lst in stages.document.lists) for name, stages in corpus_fast.items()}
     assert counts["001_1a813f0647d051a8"] == 18
     assert counts["002_556e3e89e2fff52a"] == 7
 
@@ -85,9 +89,3 @@ def test_prose_pages_go_to_pdfium_and_table_pages_to_pdfplumber():
     with pdfium.PdfDocument(PLAN_PDF) as plan, pdfium.PdfDocument(TABLE_PDF) as table:
         assert not any(page_drawing(plan[i]).needs_pdfplumber for i in range(len(plan)))
         assert all(page_drawing(table[i]).ruled for i in range(len(table)))
-
-
-def test_engine_option_reaches_read_source():
-    fast = read_source(TABLE_PDF)
-    slow = read_source(TABLE_PDF, pdf_engine="pdfplumber")
-    assert fast.lines == slow.lines
