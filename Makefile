@@ -5,23 +5,16 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 # Debian packages the tests use: a browser and a CJK font for the HTML
-# audit report.
-SYSTEM_PACKAGES = chromium fonts-wqy-microhei
+# audit report; tesseract with its simplified-Chinese model for OCR of
+# scanned pages. Installed when missing and we are root; otherwise the
+# tests that need them skip, saying why.
+SYSTEM_PACKAGES = chromium fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim
 SYSTEM_STAMP = $(VENV)/.system-stamp
 OUT ?= out
 
 .PHONY: run test bench schema golden samples clean
 
-# OCR needs tesseract with the simplified-Chinese model: installed from
-# Debian when missing and we are root; otherwise the OCR test skips.
-OCR_PACKAGES = tesseract-ocr tesseract-ocr-chi-sim
-
 $(STAMP): pyproject.toml
-	@if ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES); \
-	  else echo "note: $(OCR_PACKAGES) not installed (not root): OCR tests will skip"; fi; \
-	fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,ocr]'
