@@ -32,7 +32,7 @@ from .pipeline import Options, convert_safely
 
 # Files a directory walk picks up: what we read, and document formats we
 # do not read yet, so that they are reported rather than silently skipped.
-DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES + (".doc", ".docx", ".wps", ".rtf", ".odt")
+DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES + (".rtf", ".odt")
 
 
 class _UsageError(Exception):

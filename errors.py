@@ -41,6 +41,22 @@ class Errors:
     wrong_kind = Code("wrong_kind", "expected a {expected}, but the document reads as {kind}")
     no_region = Code("no_region", "the report names no issuing region in its title or signature")
     internal_error = Code("internal_error", "unexpected {exc_type}: {detail} (please report this file)")
+    no_text_layer = Code(
+        "no_text_layer",
+        "the PDF has no text layer (a scan?): install the OCR extra (pip install zhenggai[ocr] "
+        "and Debian's tesseract-ocr, tesseract-ocr-chi-sim) to read it",
+    )
+    cid_garbage = Code(
+        "cid_garbage",
+        "the PDF's fonts have no Unicode map, so its text cannot be read ({sample!r}); "
+        "install the OCR extra to read it from the page images",
+    )
+    legacy_word_format = Code(
+        "legacy_word_format",
+        "{suffix} is a legacy Word format: convert it to .docx (or install LibreOffice, "
+        "whose soffice converts it automatically)",
+    )
+    docx_unreadable = Code("docx_unreadable", "cannot open the Word file: {detail}")
     not_a_pdf = Code("not_a_pdf", "named .pdf but not a PDF (no %PDF- header; it starts with {head})")
     pdf_truncated = Code(
         "pdf_truncated", "the PDF is cut short ({size} bytes, no %%EOF at its end) and cannot be read: download it again"
@@ -77,6 +93,25 @@ class Warnings:
     )
     duplicated_text = Code(
         "duplicated_text", "removed a sentence printed twice in a row ({text!r}), as fake-bold PDFs do"
+    )
+    pages_without_text = Code(
+        "pages_without_text",
+        "pages {pages} have no text layer (scans?) and were not read; the OCR extra reads them",
+        degrades=True,
+    )
+    pages_cid_garbage = Code(
+        "pages_cid_garbage",
+        "pages {pages} use fonts without a Unicode map; their text was dropped; the OCR extra reads them",
+        degrades=True,
+    )
+    ocr_text = Code(
+        "ocr_text", "the text of pages {pages} was read by OCR (tesseract): check values against the page images"
+    )
+    table_row_unnumbered = Code(
+        "table_row_unnumbered", "a task-table row has no number in its 序号 cell; numbered {seq}", degrades=True
+    )
+    converted_legacy_word = Code(
+        "converted_legacy_word", "converted from {suffix} with LibreOffice before reading"
     )
     table_cell_dropped = Code(
         "table_cell_dropped",

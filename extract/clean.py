@@ -189,6 +189,38 @@ class Removal:
     reason: str
 
 
+@dataclass(frozen=True)
+class CleanCell:
+    """A table cell's text: ``text[start:end]`` (empty when start == end),
+    its paragraphs separated by newlines."""
+
+    row: int
+    col: int
+    start: int
+    end: int
+
+
+@dataclass
+class CleanTable:
+    """A table of the source, row 0 its header, as offsets into the text."""
+
+    cells: list[CleanCell]
+
+    @property
+    def start(self) -> int:
+        return min(cell.start for cell in self.cells)
+
+    @property
+    def end(self) -> int:
+        return max(cell.end for cell in self.cells)
+
+    def rows(self) -> list[list[CleanCell]]:
+        out: dict[int, list[CleanCell]] = {}
+        for cell in self.cells:
+            out.setdefault(cell.row, []).append(cell)
+        return [out[r] for r in sorted(out)]
+
+
 @dataclass
 class CleanText:
     """Cleaned text: paragraphs joined by "\\n", with a per-character map to
@@ -200,6 +232,7 @@ class CleanText:
     origin_column: array
     page_count: int
     warnings: list[Diagnostic] = field(default_factory=list)
+    tables: list[CleanTable] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
 
     def paragraphs(self) -> list[tuple[int, str]]:
@@ -265,36 +298,57 @@ class _Paragraph:
 
 
 def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> CleanText:
-    furniture = _furniture(source.lines, settings)
-    kept = [
-        line
+    in_table = {i for table in source.tables for i in table.line_indices()}
+    furniture = _furniture(source.lines, settings, in_table)
+    kept = {
+        i: line
         for i, phys in enumerate(source.lines)
         if i not in furniture and phys.text.strip()
         for line in [_normalize_line(i, phys)]
         if line.chars
-    ]
-    _estimate_right_gaps(kept)
-    paragraphs = _join(kept, settings)
-    warnings = [Diagnostic(code=code, message=message) for code, message in source.notes]
-    removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
-    for para in paragraphs:
-        _repair_markup(para, removed)
-        _repair_glyphs(para)
-    removed_duplicates = [_drop_duplicate_sentences(para, removed) for para in paragraphs]
+    }
+    _estimate_right_gaps([line for i, line in kept.items() if i not in in_table])
 
+    # Blocks of paragraphs in reading order: runs of prose lines, and each
+    # table cell on its own, so that text never joins across cells.
+    blocks: list[tuple[tuple[int, int, int] | None, list[_Paragraph]]] = []
+    table_at = {min(t.line_indices()): k for k, t in enumerate(source.tables) if t.line_indices()}
+    prose: list[_Line] = []
+    for i in range(len(source.lines)):
+        if i in table_at:
+            blocks.append((None, _join(prose, settings)))
+            prose = []
+            for cell in source.tables[table_at[i]].cells:
+                cell_lines = [kept[j] for j in cell.lines if j in kept]
+                blocks.append(((table_at[i], cell.row, cell.col), _join(cell_lines, settings)))
+        elif i in kept and i not in in_table:
+            prose.append(kept[i])
+    blocks.append((None, _join(prose, settings)))
+
+    warnings: list[Diagnostic] = list(source.notes)
+    removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
     chars: list[str] = []
     origin_line, origin_column = array("i"), array("i")
     duplicate_offsets = []
-    for para, dups in zip(paragraphs, removed_duplicates):
-        if chars:
-            chars.append("\n")
-            origin_line.append(origin_line[-1])
-            origin_column.append(origin_column[-1] + 1)
-        base = len(chars)
-        duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
-        chars.extend(para.chars)
-        origin_line.extend(para.lines)
-        origin_column.extend(para.cols)
+    cells: dict[int, list[CleanCell]] = {}
+    for where, paragraphs in blocks:
+        start = len(chars) + 1 if chars and paragraphs else len(chars)
+        for para in paragraphs:
+            _repair_markup(para, removed)
+            _repair_glyphs(para)
+            dups = _drop_duplicate_sentences(para, removed)
+            if chars:
+                chars.append("\n")
+                origin_line.append(origin_line[-1])
+                origin_column.append(origin_column[-1] + 1)
+            base = len(chars)
+            duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
+            chars.extend(para.chars)
+            origin_line.extend(para.lines)
+            origin_column.extend(para.cols)
+        if where is not None:
+            table, row, col = where
+            cells.setdefault(table, []).append(CleanCell(row, col, start, len(chars) if paragraphs else start))
     result = CleanText(
         text="".join(chars),
         physical=source.lines,
@@ -302,6 +356,7 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
         origin_column=origin_column,
         page_count=source.page_count,
         warnings=warnings,
+        tables=[CleanTable(cells[k]) for k in sorted(cells)],
         removed=removed,
     )
     for at, sentence in duplicate_offsets:
@@ -315,16 +370,17 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     return result
 
 
-def _furniture(lines: list[PhysicalLine], settings: CleanSettings) -> set[int]:
-    """Indices of page numbers and running headers/footers."""
+def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set[int]) -> set[int]:
+    """Indices of page numbers and running headers/footers (never a table
+    cell's line: a header row repeated on every page is the table's)."""
     out = {
         i
         for i, line in enumerate(lines)
-        if PAGE_NUMBER_LINE.match(line.text) or BARE_PAGE_NUMBER_LINE.match(line.text)
+        if i not in in_table and (PAGE_NUMBER_LINE.match(line.text) or BARE_PAGE_NUMBER_LINE.match(line.text))
     }
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
-        if i not in out and line.text.strip():
+        if i not in out and i not in in_table and line.text.strip():
             by_page.setdefault(line.page, []).append(i)
     if len(by_page) < settings.header_min_pages:
         return out
@@ -496,7 +552,13 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
     if prev.ends_paragraph or prev.is_table or line.is_table:
         return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
-    prev_short = prev.right_gap is not None and prev.right_gap >= limit
+    prev_short = (
+        prev.right_gap is not None
+        and prev.right_gap >= limit
+        # A Latin word or number wider than the gap was wrapped whole
+        # ("高效" / "VOCs治理", a URL): the line is short, not finished.
+        and (prev.chars[-1] in markers.TERMINAL_PUNCT or _first_word_width(line.chars) <= prev.right_gap)
+    )
     prev_ends = prev_short or prev.chars[-1] in markers.TERMINAL_PUNCT
     if prev_short:
         return True
@@ -506,6 +568,17 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
     if markers.starts_item(head, after_paragraph_end=prev_ends):
         return True
     return _starts_with_label(line.chars, settings.label_words)
+
+
+def _first_word_width(chars: list[str]) -> float:
+    """Width in character widths of the Latin word or number a line starts
+    with (0 if it starts with Chinese text)."""
+    width = 0.0
+    for ch in chars:
+        if ch.isspace() or _is_cjk(ch):
+            break
+        width += 0.5
+    return width
 
 
 def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:

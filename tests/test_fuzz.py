@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from zhenggai.errors import ZhenggaiError
 from zhenggai.extract import markers
 from zhenggai.extract.clean import substitutions
-from zhenggai.extract.pdf import read_lines
+from zhenggai.extract.pdf import read_pdf
 from zhenggai.extract.source import PhysicalLine, SourceText
 from zhenggai.model import SourceInfo, Span
 from zhenggai.normalize import normalize
@@ -275,7 +275,7 @@ def test_mutated_pdfs_give_documents_or_coded_errors(small_pdf, tmp_path):
 def test_regression_malformed_page_objects_are_pdf_unreadable(small_pdf, old, new):
     assert old in small_pdf
     with pytest.raises(ZhenggaiError) as info:
-        read_lines(small_pdf.replace(old, new), "damaged.pdf")
+        read_pdf(small_pdf.replace(old, new), "damaged.pdf", engine="pdfplumber")
     assert info.value.code.code == "pdf_unreadable"
 
 
@@ -326,3 +326,15 @@ def test_regression_web_page_edge_cases(page, expected):
     from zhenggai.extract.html import read_lines as read_html_lines
 
     assert [line.text for line in read_html_lines(page.encode("utf-8"), "x.html")[0]] == expected
+
+
+def test_regression_page_pdfium_cannot_load_and_pdfminer_does_not_have(small_pdf):
+    """Found by the PDF fuzz run (mutant 40 of the fixed seed, digits of the
+    xref changed): PDFium's "Failed to load page" escaped as PdfiumError,
+    and the page sent to pdfplumber instead was past pdfminer's page count
+    (IndexError)."""
+    _, data = list(_mutants(small_pdf, 41, PDF_FUZZ_SEED))[40]
+    with pytest.raises(ZhenggaiError) as info:
+        read_pdf(data, "damaged.pdf")
+    assert info.value.code.code == "pdf_unreadable"
+    assert "is missing for pdfminer" in info.value.detail

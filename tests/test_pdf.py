@@ -10,7 +10,7 @@ from reportlab.pdfgen import canvas
 
 from zhenggai.errors import Errors, ZhenggaiError
 from zhenggai.extract import read_source
-from zhenggai.extract.pdf import read_lines
+from zhenggai.extract.pdf import read_pdf
 
 from .conftest import PLAN_PDF as PDF
 RUNNING_HEADER = "新疆贯彻落实第二轮中央生态环境保护督察报告整改方案"  # as in make_samples.py
@@ -92,6 +92,11 @@ def test_pdf_geometry(pdf):
     body = [line for line in src.lines if line.page == 1][3:6]
     assert body[0].indent == pytest.approx(2.0, abs=0.1)  # first line of a paragraph
     assert body[1].indent == pytest.approx(0.0, abs=0.1) and body[1].right_gap < 1.0  # a full line
+
+
+def read_lines(data: bytes, path: str, **kwargs):
+    read = read_pdf(data, path, **kwargs)
+    return read.lines, read.page_count
 
 
 def _pdf_bytes(draw, **kwargs) -> bytes:
