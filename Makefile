@@ -5,8 +5,10 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 # Debian packages the tests use: a browser and a CJK font for the HTML
-# audit report.
-SYSTEM_PACKAGES = chromium fonts-wqy-microhei
+# audit report; tesseract with its simplified-Chinese model for OCR of
+# scanned pages. Installed when missing and we are root; otherwise the
+# tests that need them skip, saying why.
+SYSTEM_PACKAGES = chromium fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim
 SYSTEM_STAMP = $(VENV)/.system-stamp
 OUT ?= out
 
@@ -15,7 +17,7 @@ OUT ?= out
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ocr]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -42,7 +44,7 @@ schema: $(STAMP)
 golden: $(STAMP)
 	ZHENGGAI_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 
-# Regenerate the sample PDF from the sample text.
+# Regenerate the sample PDFs and .docx from the sample text.
 samples: $(STAMP)
 	$(BIN)/python samples/make_samples.py
 

@@ -20,7 +20,6 @@ import os
 import resource
 import signal
 import time
-import traceback
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,13 +37,16 @@ from .pipeline import Options, convert_safely
 
 # Files a directory walk picks up: what we read, and document formats we
 # do not read yet, so that they are reported rather than silently skipped.
-DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES + (".doc", ".docx", ".wps", ".rtf", ".odt", ".html", ".htm")
+DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES + (".rtf", ".odt")
 
 # Data files whose content changes what a document comes out as.
 OUTPUT_DATA = ("extract/data", "parsers/data", "normalize/data")
 
-# Errors caused by the run's limits rather than the file: retried by the next run.
-RETRIED_ERRORS = frozenset({Errors.timeout.code, Errors.too_large.code, Errors.worker_crashed.code})
+# Errors caused by the run's limits or by a bug rather than by the file:
+# retried by the next run.
+RETRIED_ERRORS = frozenset(
+    {Errors.timeout.code, Errors.too_large.code, Errors.worker_crashed.code, Errors.internal_error.code}
+)
 
 # A batch is committed when it holds part_size documents or is this old, so
 # a killed run loses at most this much work.
@@ -160,20 +162,16 @@ class Limits:
 
 @dataclass(frozen=True)
 class Converter:
-    """What a worker does with a task."""
+    """What a worker does with a task. With ``debug`` an unexpected error
+    raises (``run`` then converts in its own process, so it stops the run
+    with its traceback)."""
 
     options: Options = field(default_factory=Options)
     extractor: str = field(default_factory=lambda: extractor_version())  # looked up when made, as plan() does
     debug: bool = False
 
     def convert(self, task: Task) -> DocumentOutput:
-        try:
-            result = convert_safely(task.path, self.options, debug=self.debug)
-        except MemoryError:
-            raise
-        except Exception as exc:  # only with debug: show the traceback, keep going
-            traceback.print_exc()
-            result = ZhenggaiError(Errors.internal_error, task.path, exc_type=type(exc).__name__, detail=str(exc)[:200])
+        result = convert_safely(task.path, self.options, debug=self.debug)
         if isinstance(result, ZhenggaiError):
             return self.failed(task, result)
         row = DocumentRow(path=str(task.path), document=result, json_path=task.json_name, extractor=self.extractor)
@@ -264,7 +262,7 @@ def _death(exitcode: int | None) -> str:
 
 
 class WorkerPool:
-    """``jobs`` worker processes; ``imap`` yields (task, output) as documents
+    """``jobs`` worker processes; ``imap`` yields outputs as documents
     finish, in completion order. A document past the timeout has its worker
     killed; one whose worker dies gets worker_crashed; either way a fresh
     worker takes the next document."""
@@ -296,7 +294,7 @@ class WorkerPool:
         worker.stop(kill=kill)
         self._workers.remove(worker)
 
-    def imap(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, DocumentOutput]]:
+    def imap(self, tasks: Iterable[Task]) -> Iterator[DocumentOutput]:
         queue = deque(tasks)
         idle: list[_Worker] = []
         busy: dict[_Worker, tuple[Task, float]] = {}
@@ -325,7 +323,7 @@ class WorkerPool:
                     self._retire(worker, kill=True)
                 else:
                     idle.append(worker)
-                yield task, output
+                yield output
 
     def _collect(self, worker: _Worker, task: Task, deadline: float) -> tuple[DocumentOutput, bool] | None:
         """The worker's output, an error output when it died or ran out of
@@ -390,14 +388,17 @@ def run(
     on_output: Callable[[DocumentOutput], None] = lambda output: None,
 ) -> RunStats:
     """Convert the plan's tasks in workers and commit them batch by batch.
-    Only the current batch's rows are held in memory."""
+    Only the current batch's rows are held in memory. With the converter's
+    debug, documents are converted in this process, without limits, and the
+    first unexpected error stops the run with its traceback."""
     stats = RunStats(skipped=len(work.skipped), failed=any(c.status == "error" for c in work.skipped))
     if work.tasks:
         warm_up(converter.options)
     pending: list[DocumentOutput] = []
     last_commit = time.monotonic()
     with WorkerPool(min(jobs, len(work.tasks)), limits, converter) as pool:
-        for _, output in pool.imap(work.tasks):
+        outputs = (converter.convert(task) for task in work.tasks) if converter.debug else pool.imap(work.tasks)
+        for output in outputs:
             stats.add(output)
             on_output(output)
             pending.append(output)

@@ -9,6 +9,7 @@ failed, 2 for usage errors, 130 when interrupted.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -48,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or directories")
     ext.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="output directory")
     ext.add_argument("--password", help="password for encrypted PDFs")
-    ext.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    ext.add_argument(
+        "--debug", action="store_true",
+        help="convert in this process, without limits, and stop with the traceback of an unexpected error",
+    )
     ext.add_argument("-q", "--quiet", action="store_true", help="print only errors (no progress bar, no summary)")
     ext.add_argument(
         "-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: the machine's cores)"
@@ -98,6 +102,11 @@ def run_extract(ns: argparse.Namespace) -> int:
     inputs = collect_inputs(ns.inputs)
     if not inputs:
         raise _UsageError("no input documents found")
+    if not ns.debug:
+        # pdfminer logs every oddity of a damaged PDF to stderr; a file's
+        # outcome is its one line and its row.
+        for library in ("pdfminer", "pdfplumber"):
+            logging.getLogger(library).setLevel(logging.CRITICAL)
     limits = Limits(timeout=ns.timeout or None, max_memory_mb=ns.max_memory or None)
     converter = Converter(Options(password=ns.password), debug=ns.debug)
     try:

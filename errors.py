@@ -41,6 +41,27 @@ class Errors:
     wrong_kind = Code("wrong_kind", "expected a {expected}, but the document reads as {kind}")
     no_region = Code("no_region", "the report names no issuing region in its title or signature")
     internal_error = Code("internal_error", "unexpected {exc_type}: {detail} (please report this file)")
+    no_text_layer = Code(
+        "no_text_layer",
+        "the PDF has no text layer (a scan?): install the OCR extra (pip install zhenggai[ocr] "
+        "and Debian's tesseract-ocr, tesseract-ocr-chi-sim) to read it",
+    )
+    cid_garbage = Code(
+        "cid_garbage",
+        "the PDF's fonts have no Unicode map, so its text cannot be read ({sample!r}); "
+        "install the OCR extra to read it from the page images",
+    )
+    legacy_word_format = Code(
+        "legacy_word_format",
+        "{suffix} is a legacy Word format: convert it to .docx (or install LibreOffice, "
+        "whose soffice converts it automatically)",
+    )
+    docx_unreadable = Code("docx_unreadable", "cannot open the Word file: {detail}")
+    not_a_pdf = Code("not_a_pdf", "named .pdf but not a PDF (no %PDF- header; it starts with {head})")
+    pdf_truncated = Code(
+        "pdf_truncated", "the PDF is cut short ({size} bytes, no %%EOF at its end) and cannot be read: download it again"
+    )
+    pdf_wrong_password = Code("pdf_wrong_password", "the PDF is encrypted and the password given does not open it")
     # Limits of a batch run's worker processes (zhenggai extract --timeout/--max-memory).
     timeout = Code("timeout", "gave up after {seconds:g} s (--timeout); the worker reading it was stopped")
     too_large = Code("too_large", "reading it needs more than {megabytes} MB of memory (--max-memory)")
@@ -77,12 +98,39 @@ class Warnings:
     duplicated_text = Code(
         "duplicated_text", "removed a sentence printed twice in a row ({text!r}), as fake-bold PDFs do"
     )
+    pages_without_text = Code(
+        "pages_without_text",
+        "pages {pages} have no text layer (scans?) and were not read; the OCR extra reads them",
+        degrades=True,
+    )
+    pages_cid_garbage = Code(
+        "pages_cid_garbage",
+        "pages {pages} use fonts without a Unicode map; their text was dropped; the OCR extra reads them",
+        degrades=True,
+    )
+    ocr_text = Code(
+        "ocr_text", "the text of pages {pages} was read by OCR (tesseract): check values against the page images"
+    )
+    table_row_unnumbered = Code(
+        "table_row_unnumbered", "a task-table row has no number in its 序号 cell; numbered {seq}", degrades=True
+    )
+    converted_legacy_word = Code(
+        "converted_legacy_word", "converted from {suffix} with LibreOffice before reading"
+    )
     table_cell_dropped = Code(
         "table_cell_dropped",
         "dropped the one-character cell {cell!r} of table {table}: a piece of vertical text the converter spilled into a row",
     )
     target_unreadable = Code(
         "target_unreadable", "no quantity could be read in the target {text!r}; it is kept as text"
+    )
+    text_cut_short = Code(
+        "text_cut_short",
+        "the file ends inside a character, so it was cut short; the last {count} bytes ({encoding}) were dropped",
+        degrades=True,
+    )
+    charset_mismatch = Code(
+        "charset_mismatch", "the page declares charset {declared} but its bytes are not {declared}; read as {used}"
     )
 
 

@@ -36,10 +36,13 @@ class Stages:
     document: Document
 
 
-def run_stages(path: Path, options: Options = Options(), *, display_path: str | None = None) -> Stages:
+def run_stages(
+    path: Path, options: Options = Options(), *, display_path: str | None = None, pdf_engine: str = "auto"
+) -> Stages:
     """extract → clean → parse → normalize. ``display_path`` is the path the
-    document records (default: ``path`` as given). Raises ZhenggaiError."""
-    source = read_source(path, password=options.password)
+    document records (default: ``path`` as given); ``pdf_engine`` as for
+    read_source. Raises ZhenggaiError."""
+    source = read_source(path, password=options.password, pdf_engine=pdf_engine)
     cleaned = clean(source, options.clean_settings)
     info = SourceInfo(path=display_path or str(path), sha256=source.sha256, format=source.format)
     parsed = parse(cleaned, info, doc_id=source.sha256[:16], labels=options.labels)

@@ -7,26 +7,34 @@ import hashlib
 from pathlib import Path
 
 from ..errors import Errors, ZhenggaiError
+from ..model import Diagnostic
 from .clean import CleanSettings, CleanText, clean
-from .source import PhysicalLine, SourceText
+from .source import PhysicalLine, SourceTable, SourceText, TableCell
 
 TEXT_SUFFIXES = (".txt", ".text")
 PDF_SUFFIXES = (".pdf",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES
+HTML_SUFFIXES = (".html", ".htm", ".shtml")
+WORD_SUFFIXES = (".docx",)
+LEGACY_WORD_SUFFIXES = (".doc", ".wps")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + HTML_SUFFIXES + WORD_SUFFIXES + LEGACY_WORD_SUFFIXES
 
 __all__ = [
     "CleanSettings",
     "CleanText",
     "PhysicalLine",
+    "SourceTable",
     "SourceText",
+    "TableCell",
     "SUPPORTED_SUFFIXES",
     "clean",
     "read_source",
 ]
 
 
-def read_source(path: Path, *, password: str | None = None) -> SourceText:
-    """Read a file into lines. Raises ZhenggaiError with a stable code."""
+def read_source(path: Path, *, password: str | None = None, pdf_engine: str = "auto") -> SourceText:
+    """Read a file into lines. Raises ZhenggaiError with a stable code.
+    ``pdf_engine="pdfplumber"`` reads every PDF page with pdfplumber (the
+    slow reference path; see extract/pdf.py)."""
     if not path.exists():
         raise ZhenggaiError(Errors.file_not_found, path)
     if not path.is_file():
@@ -40,17 +48,42 @@ def read_source(path: Path, *, password: str | None = None) -> SourceText:
     if not data:
         raise ZhenggaiError(Errors.empty_file, path)
     sha256 = hashlib.sha256(data).hexdigest()
+    tables: list[SourceTable] = []
+    notes: list[Diagnostic] = []
     if suffix in PDF_SUFFIXES:
         from . import pdf
 
-        lines, page_count = pdf.read_lines(data, str(path), password=password)
+        read = pdf.read_pdf(data, str(path), password=password, engine=pdf_engine)
+        lines, tables, page_count, notes = read.lines, read.tables, read.page_count, read.notes
         fmt = "pdf"
+    elif suffix in HTML_SUFFIXES:
+        from . import html
+
+        lines, page_notes = html.read_lines(data, str(path))
+        notes = _diagnostics(page_notes)
+        page_count, fmt = 1, "html"
+    elif suffix in WORD_SUFFIXES + LEGACY_WORD_SUFFIXES:
+        from . import docx
+
+        if suffix in LEGACY_WORD_SUFFIXES:
+            data, note = docx.convert_legacy(path)
+            notes.append(note)
+        lines, tables = docx.read_docx(data, str(path))
+        page_count, fmt = 1, suffix.lstrip(".")
     else:
         from . import text
 
-        decoded, _encoding = text.decode(data, str(path))
-        lines, page_count = text.split_lines(decoded)
+        decoded = text.decode(data, str(path))
+        lines, page_count = text.split_lines(decoded.text)
+        notes = _diagnostics(decoded.notes)
         fmt = "txt"
     if not any(line.text.strip() for line in lines):
         raise ZhenggaiError(Errors.no_text, path)
-    return SourceText(path=str(path), format=fmt, sha256=sha256, page_count=page_count, lines=lines)
+    return SourceText(
+        path=str(path), format=fmt, sha256=sha256, page_count=page_count, lines=lines, tables=tables, notes=notes
+    )
+
+
+def _diagnostics(notes) -> list[Diagnostic]:
+    """A reader's (code, message) notes as warnings."""
+    return [Diagnostic(code=code, message=message) for code, message in notes]

@@ -23,6 +23,17 @@ Every repair that removes characters only drops their map entries; a glyph
 replacement is one character for one; a markup rewrite maps each character
 it writes to the source character it comes from (the fragment's first when
 it is new), so every offset still maps to its page and line.
+
+Accounting: every non-whitespace character of the input is either mapped
+(a cleaned character's ``origin_line``/``origin_column`` points at it, and
+the cleaned character is the input's or its one-for-one replacement from
+``substitutions()``), or listed in ``CleanText.removed`` (page furniture,
+the second copy of a duplicated sentence, the parts of a markup fragment
+its rewrite does not keep). Whitespace is layout: it is dropped, or kept as
+one space between two non-Chinese characters (a tab in a table row), mapped
+to the input's whitespace. The "\n" between paragraphs, the space joining
+two Latin lines and the characters a markup rewrite adds are the cleaner's
+own.
 """
 
 from __future__ import annotations
@@ -31,7 +42,9 @@ from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
+import numpy as np
 import regex
 
 from ..errors import Warnings
@@ -52,6 +65,21 @@ _FULLWIDTH_ALNUM = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF5B) if ch
 _FULLWIDTH_ALNUM.update({"％": "%", "\u3000": " ", "\u00a0": " "})
 _TO_FULLWIDTH_IN_CJK = {"(": "（", ")": "）"}
 _TO_FULLWIDTH_BETWEEN_CJK = {",": "，", ";": "；", ":": "："}
+# Characters _normalize_line decides on one by one: whitespace (as
+# str.isspace sees it), characters it converts, "．".
+_NEEDS_DECISION = regex.compile(
+    "["
+    + regex.escape(
+        "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+        + "".join(_FULLWIDTH_ALNUM)
+        + "．"
+        + "".join(_TO_FULLWIDTH_IN_CJK)
+        + "".join(_TO_FULLWIDTH_BETWEEN_CJK)
+    )
+    + "]"
+)
+# Characters counted as half a full-width character in a line's width.
+_NARROW = regex.compile(r"[\x00-\u1fff]")
 
 
 @dataclass(frozen=True)
@@ -138,6 +166,61 @@ class CleanSettings:
             raise ValueError("label_words must not contain empty strings")
 
 
+def substitutions() -> frozenset[tuple[str, str]]:
+    """Every (input character, cleaned character) replacement the cleaner
+    may make, one character for one."""
+    pairs = set(_FULLWIDTH_ALNUM.items()) | {("．", ".")}
+    pairs |= set(_TO_FULLWIDTH_IN_CJK.items()) | set(_TO_FULLWIDTH_BETWEEN_CJK.items())
+    pairs |= {(rule.wrong, rule.right) for rule in glyph_rules()}
+    return frozenset(pairs)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Input characters the cleaner dropped or rewrote on purpose:
+    ``physical[line]``'s columns ``[start, end)``; ``reason`` is
+    "page_furniture" (page numbers, running headers and footers),
+    "duplicated_text" (a sentence's second copy) or "markup" (a markup
+    fragment; the characters its rewrite wrote map into these columns)."""
+
+    line: int
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class CleanCell:
+    """A table cell's text: ``text[start:end]`` (empty when start == end),
+    its paragraphs separated by newlines."""
+
+    row: int
+    col: int
+    start: int
+    end: int
+
+
+@dataclass
+class CleanTable:
+    """A table of the source, row 0 its header, as offsets into the text."""
+
+    cells: list[CleanCell]
+
+    @property
+    def start(self) -> int:
+        return min(cell.start for cell in self.cells)
+
+    @property
+    def end(self) -> int:
+        return max(cell.end for cell in self.cells)
+
+    def rows(self) -> list[list[CleanCell]]:
+        out: dict[int, list[CleanCell]] = {}
+        for cell in self.cells:
+            out.setdefault(cell.row, []).append(cell)
+        return [out[r] for r in sorted(out)]
+
+
 @dataclass
 class CleanText:
     """Cleaned text: paragraphs joined by "\\n", with a per-character map to
@@ -149,6 +232,8 @@ class CleanText:
     origin_column: array
     page_count: int
     warnings: list[Diagnostic] = field(default_factory=list)
+    tables: list[CleanTable] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
 
     def paragraphs(self) -> list[tuple[int, str]]:
         """(start offset, text) of every paragraph."""
@@ -167,25 +252,25 @@ class CleanText:
         return Span.covering(start, end, first, last)
 
     def runs(self) -> list[TextRun]:
-        """Run-length encoding of the character map (newlines excluded)."""
-        runs: list[TextRun] = []
-        text, lines, cols = self.text, self.origin_line, self.origin_column
-        i, n = 0, len(text)
-        while i < n:
-            if text[i] == "\n":
-                i += 1
+        """Run-length encoding of the character map (newlines excluded): a
+        run ends where the next character comes from another line or
+        another column than the next one, and at every newline."""
+        n = len(self.text)
+        if not n:
+            return []
+        # Vectorized: a document of one 5 MB line is one long run.
+        newline = np.frombuffer(self.text.encode("utf-32-le"), dtype="<u4") == ord("\n")
+        lines, cols = np.asarray(self.origin_line), np.asarray(self.origin_column)
+        breaks = np.ones(n, dtype=bool)
+        breaks[1:] = (lines[1:] != lines[:-1]) | (cols[1:] != cols[:-1] + 1) | newline[1:] | newline[:-1]
+        starts = np.flatnonzero(breaks)
+        ends = np.append(starts[1:], n)
+        runs = []
+        for start, end in zip(starts.tolist(), ends.tolist()):
+            if newline[start]:
                 continue
-            j = i + 1
-            while (
-                j < n
-                and text[j] != "\n"
-                and lines[j] == lines[i]
-                and cols[j] == cols[i] + (j - i)
-            ):
-                j += 1
-            phys = self.physical[lines[i]]
-            runs.append(TextRun(start=i, end=j, page=phys.page, line=phys.line, column=cols[i]))
-            i = j
+            phys = self.physical[self.origin_line[start]]
+            runs.append(TextRun(start=start, end=end, page=phys.page, line=phys.line, column=self.origin_column[start]))
         return runs
 
 
@@ -200,6 +285,7 @@ class _Line:
     # Whether right_gap was measured (PDF) or estimated from the text.
     measured: bool
     has_han: bool
+    ends_paragraph: bool
     # A converter's table row: tabs kept as cell separators.
     is_table: bool = False
 
@@ -212,35 +298,57 @@ class _Paragraph:
 
 
 def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> CleanText:
-    furniture = _furniture(source.lines, settings)
-    kept = [
-        line
+    in_table = {i for table in source.tables for i in table.line_indices()}
+    furniture = _furniture(source.lines, settings, in_table)
+    kept = {
+        i: line
         for i, phys in enumerate(source.lines)
         if i not in furniture and phys.text.strip()
         for line in [_normalize_line(i, phys)]
         if line.chars
-    ]
-    _estimate_right_gaps(kept)
-    paragraphs = _join(kept, settings)
-    warnings: list[Diagnostic] = []
-    for para in paragraphs:
-        _repair_markup(para)
-        _repair_glyphs(para)
-    removed_duplicates = [_drop_duplicate_sentences(para) for para in paragraphs]
+    }
+    _estimate_right_gaps([line for i, line in kept.items() if i not in in_table])
 
+    # Blocks of paragraphs in reading order: runs of prose lines, and each
+    # table cell on its own, so that text never joins across cells.
+    blocks: list[tuple[tuple[int, int, int] | None, list[_Paragraph]]] = []
+    table_at = {min(t.line_indices()): k for k, t in enumerate(source.tables) if t.line_indices()}
+    prose: list[_Line] = []
+    for i in range(len(source.lines)):
+        if i in table_at:
+            blocks.append((None, _join(prose, settings)))
+            prose = []
+            for cell in source.tables[table_at[i]].cells:
+                cell_lines = [kept[j] for j in cell.lines if j in kept]
+                blocks.append(((table_at[i], cell.row, cell.col), _join(cell_lines, settings)))
+        elif i in kept and i not in in_table:
+            prose.append(kept[i])
+    blocks.append((None, _join(prose, settings)))
+
+    warnings: list[Diagnostic] = list(source.notes)
+    removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
     chars: list[str] = []
     origin_line, origin_column = array("i"), array("i")
     duplicate_offsets = []
-    for para, dups in zip(paragraphs, removed_duplicates):
-        if chars:
-            chars.append("\n")
-            origin_line.append(origin_line[-1])
-            origin_column.append(origin_column[-1] + 1)
-        base = len(chars)
-        duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
-        chars.extend(para.chars)
-        origin_line.extend(para.lines)
-        origin_column.extend(para.cols)
+    cells: dict[int, list[CleanCell]] = {}
+    for where, paragraphs in blocks:
+        start = len(chars) + 1 if chars and paragraphs else len(chars)
+        for para in paragraphs:
+            _repair_markup(para, removed)
+            _repair_glyphs(para)
+            dups = _drop_duplicate_sentences(para, removed)
+            if chars:
+                chars.append("\n")
+                origin_line.append(origin_line[-1])
+                origin_column.append(origin_column[-1] + 1)
+            base = len(chars)
+            duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
+            chars.extend(para.chars)
+            origin_line.extend(para.lines)
+            origin_column.extend(para.cols)
+        if where is not None:
+            table, row, col = where
+            cells.setdefault(table, []).append(CleanCell(row, col, start, len(chars) if paragraphs else start))
     result = CleanText(
         text="".join(chars),
         physical=source.lines,
@@ -248,6 +356,8 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
         origin_column=origin_column,
         page_count=source.page_count,
         warnings=warnings,
+        tables=[CleanTable(cells[k]) for k in sorted(cells)],
+        removed=removed,
     )
     for at, sentence in duplicate_offsets:
         warnings.append(
@@ -260,16 +370,17 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     return result
 
 
-def _furniture(lines: list[PhysicalLine], settings: CleanSettings) -> set[int]:
-    """Indices of page numbers and running headers/footers."""
+def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set[int]) -> set[int]:
+    """Indices of page numbers and running headers/footers (never a table
+    cell's line: a header row repeated on every page is the table's)."""
     out = {
         i
         for i, line in enumerate(lines)
-        if PAGE_NUMBER_LINE.match(line.text) or BARE_PAGE_NUMBER_LINE.match(line.text)
+        if i not in in_table and (PAGE_NUMBER_LINE.match(line.text) or BARE_PAGE_NUMBER_LINE.match(line.text))
     }
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
-        if i not in out and line.text.strip():
+        if i not in out and i not in in_table and line.text.strip():
             by_page.setdefault(line.page, []).append(i)
     if len(by_page) < settings.header_min_pages:
         return out
@@ -303,7 +414,19 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     n = len(raw)
     is_table = "\t" in raw
     pending_space = False
-    for col, ch in enumerate(raw):
+    for col, end in _pieces(raw):
+        ch = raw[col]
+        if end > col + 1:
+            # A run no rule touches (only its first character may settle a
+            # pending space), copied whole: a 5 MB line stays fast.
+            if pending_space:
+                if chars[-1] != "\t" and not _is_cjk(chars[-1]) and not _is_cjk(ch):
+                    chars.append(" ")
+                    cols.append(col - 1)
+                pending_space = False
+            chars.extend(raw[col:end])
+            cols.extend(range(col, end))
+            continue
         if ch == "\t" and is_table:
             chars.append(ch)
             cols.append(col)
@@ -331,8 +454,44 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
         chars.append(ch)
         cols.append(col)
     stripped = raw.strip()
-    width = sum(0.5 if ord(c) < 0x2000 else 1.0 for c in stripped)
-    return _Line(index, chars, cols, width, phys.right_gap, phys.indent, phys.right_gap is not None, has_han, is_table)
+    width = len(stripped) - 0.5 * len(_NARROW.findall(stripped))
+    return _Line(
+        index,
+        chars,
+        cols,
+        width,
+        phys.right_gap,
+        phys.indent,
+        phys.right_gap is not None,
+        has_han,
+        phys.ends_paragraph,
+        is_table,
+    )
+
+
+def _removals(para: _Paragraph, start: int, end: int, reason: str) -> list[Removal]:
+    """para's characters [start, end) as runs of input columns."""
+    out: list[Removal] = []
+    for k in range(start, end):
+        line, col = para.lines[k], para.cols[k]
+        if out and out[-1].line == line and out[-1].end == col:
+            out[-1] = Removal(line, out[-1].start, col + 1, reason)
+        else:
+            out.append(Removal(line, col, col + 1, reason))
+    return out
+
+
+def _pieces(raw: str):
+    """(start, end) of the line's pieces: each character a rule of
+    ``_normalize_line`` may change or drop alone, the runs between them whole."""
+    position = 0
+    for m in _NEEDS_DECISION.finditer(raw):
+        if m.start() > position:
+            yield position, m.start()
+        yield m.start(), m.start() + 1
+        position = m.start() + 1
+    if position < len(raw):
+        yield position, len(raw)
 
 
 def _next_visible(raw: str, start: int, n: int) -> str | None:
@@ -390,10 +549,16 @@ def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
 
 
 def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
-    if prev.is_table or line.is_table:
+    if prev.ends_paragraph or prev.is_table or line.is_table:
         return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
-    prev_short = prev.right_gap is not None and prev.right_gap >= limit
+    prev_short = (
+        prev.right_gap is not None
+        and prev.right_gap >= limit
+        # A Latin word or number wider than the gap was wrapped whole
+        # ("高效" / "VOCs治理", a URL): the line is short, not finished.
+        and (prev.chars[-1] in markers.TERMINAL_PUNCT or _first_word_width(line.chars) <= prev.right_gap)
+    )
     prev_ends = prev_short or prev.chars[-1] in markers.TERMINAL_PUNCT
     if prev_short:
         return True
@@ -405,7 +570,20 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
     return _starts_with_label(line.chars, settings.label_words)
 
 
-def _repair_markup(para: _Paragraph) -> None:
+def _first_word_width(chars: list[str]) -> float:
+    """Width in character widths of the Latin word or number a line starts
+    with (0 if it starts with Chinese text)."""
+    width = 0.0
+    for ch in chars:
+        if ch.isspace() or _is_cjk(ch):
+            break
+        width += 0.5
+    return width
+
+
+def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
+    """Rewrite markup fragments; each fragment's input columns go to
+    ``removed`` as "markup": the characters written for it map into them."""
     for rule in markup_rules():
         text = "".join(para.chars)
         matches = list(rule.pattern.finditer(text))
@@ -422,6 +600,7 @@ def _repair_markup(para: _Paragraph) -> None:
 
         done = 0
         for m in matches:
+            removed.extend(_removals(para, m.start(), m.end(), "markup"))
             keep(done, m.start())
             source = m.start()
             for ch in m.expand(rule.replacement):
@@ -439,7 +618,10 @@ def _repair_markup(para: _Paragraph) -> None:
 
 def _repair_glyphs(para: _Paragraph) -> None:
     chars = para.chars
+    present = set(chars)
     for rule in glyph_rules():
+        if rule.wrong not in present:
+            continue
         if rule.rule == "always":
             for i, ch in enumerate(chars):
                 if ch == rule.wrong:
@@ -461,16 +643,28 @@ def _repair_glyphs(para: _Paragraph) -> None:
                     opened = None
 
 
-def _drop_duplicate_sentences(para: _Paragraph) -> list[tuple[int, str]]:
+def _drop_duplicate_sentences(para: _Paragraph, removed: list[Removal]) -> list[tuple[int, str]]:
     """Remove a sentence printed twice in a row; returns (offset, sentence)
-    of each kept first copy."""
-    found = []
-    text = "".join(para.chars)
-    for m in reversed(list(_DUPLICATE_SENTENCE.finditer(text))):
+    of each kept first copy and adds the second copies' input columns to
+    ``removed``."""
+    matches = list(_DUPLICATE_SENTENCE.finditer("".join(para.chars)))
+    found, removed_before = [], 0
+    for m in matches:
         sentence = m.group(1)
-        second = m.start(1) + len(sentence)
-        del para.chars[second : m.end()]
-        del para.lines[second : m.end()]
-        del para.cols[second : m.end()]
-        found.append((m.start(1), sentence))
-    return list(reversed(found))
+        # Offsets after the earlier second copies are gone.
+        found.append((m.start(1) - removed_before, sentence))
+        removed_before += len(sentence)
+        removed.extend(_removals(para, m.start(1) + len(sentence), m.end(), "duplicated_text"))
+    if matches:
+        # Kept pieces between the second copies, joined once: deleting
+        # copy by copy would be quadratic on a long paragraph.
+        kept = []
+        position = 0
+        for m in matches:
+            kept.append((position, m.start(1) + len(m.group(1))))
+            position = m.end()
+        kept.append((position, len(para.chars)))
+        for name in ("chars", "lines", "cols"):
+            values = getattr(para, name)
+            setattr(para, name, list(chain.from_iterable(values[a:b] for a, b in kept)))
+    return found

@@ -118,6 +118,12 @@ class _Piece:
     end: int
 
 
+def _trimmed(ch: str) -> bool:
+    # Any whitespace, not only the listed kinds: a piece of "\xa0" alone
+    # was read as a unit with an empty name.
+    return ch in _TRIM or ch.isspace()
+
+
 def _split(raw: str, start: int, end: int, separators: str) -> list[_Piece]:
     """Pieces of raw[start:end] between separators outside parentheses,
     trimmed; offsets into raw."""
@@ -130,9 +136,9 @@ def _split(raw: str, start: int, end: int, separators: str) -> list[_Piece]:
             depth = max(0, depth - 1)
         elif ch is None or (depth == 0 and ch in separators):
             a, b = begin, i
-            while a < b and raw[a] in _TRIM:
+            while a < b and _trimmed(raw[a]):
                 a += 1
-            while b > a and raw[b - 1] in _TRIM:
+            while b > a and _trimmed(raw[b - 1]):
                 b -= 1
             if a < b:
                 pieces.append(_Piece(fold(raw[a:b]), a, b))

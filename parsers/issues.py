@@ -19,7 +19,7 @@ Locate = Callable[[int, int], Span]
 @dataclass
 class _Field:
     label: str
-    role: str
+    role: str | None  # None: a table column the vocabulary does not know
     start: int  # value start (after the colon)
     end: int
 
@@ -35,6 +35,14 @@ class _Builder:
     end: int
     fields: list[_Field] = field(default_factory=list)
     subs: list[_Builder] = field(default_factory=list)
+
+    def add_field(self, label: str, role: str | None, start: int, end: int) -> None:
+        self.fields.append(_Field(label, role, start, end))
+
+
+def issue_builder(seq: int, label: str, start: int, end: int, problem_start: int, problem_end: int) -> _Builder:
+    """An issue of a table row: [start, end) the row, the problem its cell."""
+    return _Builder(seq, None, label, start, problem_start, problem_end, end)
 
 
 def parse_issues(
@@ -54,7 +62,7 @@ def parse_issues(
             prev = issues[-1].seq if issues else 0
             if num > prev:
                 if num != prev + 1:
-                    warnings.append(_gap("issue", num, prev, locate(para.start, para.end)))
+                    warnings.append(numbering_gap("issue", num, prev, locate(para.start, para.end)))
                 issues.append(_new(num, None, issue_mark.group(0), para))
                 current_field = None
                 continue
@@ -68,7 +76,7 @@ def parse_issues(
             prev = issue.subs[-1].sub_seq if issue.subs else 0
             if num > prev:
                 if num != prev + 1:
-                    warnings.append(_gap("sub-issue", num, prev, locate(para.start, para.end)))
+                    warnings.append(numbering_gap("sub-issue", num, prev, locate(para.start, para.end)))
                 issue.subs.append(_new(issue.seq, num, sub_mark.group(0), para))
                 current_field = None
                 continue
@@ -83,7 +91,7 @@ def parse_issues(
             current_field.end = para.end
         else:
             target.problem_end = para.end
-    return [_build(b, text, labels, locate, warnings) for b in issues]
+    return [build_issue(b, text, labels, locate, warnings) for b in issues]
 
 
 def _new(seq: int, sub_seq: int | None, label: str, para: Paragraph) -> _Builder:
@@ -98,7 +106,7 @@ def _new(seq: int, sub_seq: int | None, label: str, para: Paragraph) -> _Builder
     )
 
 
-def _gap(what: str, got: int, prev: int, span: Span) -> Diagnostic:
+def numbering_gap(what: str, got: int, prev: int, span: Span) -> Diagnostic:
     return Diagnostic(
         code=Warnings.numbering_gap.code,
         message=Warnings.numbering_gap.format(what=what, got=got, prev=prev, expected=prev + 1),
@@ -130,7 +138,7 @@ def _value_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _build(b: _Builder, text: str, labels: LabelVocabulary, locate: Locate, warnings: list[Diagnostic]) -> Issue:
+def build_issue(b: _Builder, text: str, labels: LabelVocabulary, locate: Locate, warnings: list[Diagnostic]) -> Issue:
     fields: dict[str, str] = {}
     roles: dict[str, str] = {}
     spans: dict[str, Span] = {}
@@ -163,7 +171,8 @@ def _build(b: _Builder, text: str, labels: LabelVocabulary, locate: Locate, warn
             key = f"{key}#{n}"
         start, end = _value_bounds(text, f.start, f.end)
         fields[key] = text[start:end]
-        roles[key] = f.role
+        if f.role is not None:
+            roles[key] = f.role
         if end > start:
             spans[key] = locate(start, end)
         if f.role == "measures" and key == f.label:
@@ -222,7 +231,7 @@ def _build(b: _Builder, text: str, labels: LabelVocabulary, locate: Locate, warn
         plan_ref=plan_ref.number if plan_ref else None,
         plan_ref_scope=plan_ref.scope if plan_ref else None,
         progress_entries=entries,
-        sub_issues=[_build(s, text, labels, locate, warnings) for s in b.subs],
+        sub_issues=[build_issue(s, text, labels, locate, warnings) for s in b.subs],
         spans=spans,
         source=locate(b.start, b.end),
     )

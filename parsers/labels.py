@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 ROLES = (
+    "seq",
+    "problem",
     "responsible",
     "lead",
     "cooperating",
@@ -32,6 +34,12 @@ class LabelVocabulary:
     def labels(self) -> tuple[str, ...]:
         # Longest first, so "整改责任单位" wins over a shorter label it contains.
         return tuple(sorted(self.role_of, key=len, reverse=True))
+
+    def header_role(self, header: str) -> tuple[str, str] | None:
+        """(label, role) of a table's header cell ("整改 时限", "序号：" → 整改时限, 序号)."""
+        label = "".join(header.split()).rstrip("：:")
+        role = self.role_of.get(label)
+        return (label, role) if role else None
 
     def match(self, paragraph: str) -> tuple[str, int] | None:
         """(label, offset after its colon) if the paragraph starts with a label."""

@@ -15,7 +15,7 @@ from .labels import LabelVocabulary
 
 # A title line is short and is not a sentence.
 _TITLE_MAX_CHARS = 40
-_ANNEX_HEADING = regex.compile(r"^附\s*件\s*(?P<num>\d{1,2})?\s*[：:]?$")
+ANNEX_HEADING = regex.compile(r"^附\s*件\s*(?P<num>\d{1,2})?\s*[：:]?$")
 # A signing date on a line of its own: "2023年12月25日", "二〇二三年十二月二十五日".
 _SIGNING_DATE = regex.compile(
     r"^(?:(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
@@ -149,7 +149,7 @@ def title_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """The leading run of short title lines (a bare "附件：" line skipped)."""
     out: list[Paragraph] = []
     for para in paragraphs:
-        if not out and _ANNEX_HEADING.match(para.text):
+        if not out and ANNEX_HEADING.match(para.text):
             continue
         if not is_title_line(para.text):
             break
@@ -161,11 +161,11 @@ def find_lists(paragraphs: list[Paragraph], labels: LabelVocabulary) -> list[Lis
     """Task lists: each numbered annex ("附件 1") whose body holds issues
     with labelled fields. Without annex headings, the document's first run of
     issues with fields is list 1."""
-    headings = [i for i, p in enumerate(paragraphs) if _ANNEX_HEADING.match(p.text)]
+    headings = [i for i, p in enumerate(paragraphs) if ANNEX_HEADING.match(p.text)]
     extents = []
     for k, i in enumerate(headings):
         stop = headings[k + 1] if k + 1 < len(headings) else len(paragraphs)
-        m = _ANNEX_HEADING.match(paragraphs[i].text)
+        m = ANNEX_HEADING.match(paragraphs[i].text)
         first_issue = _first_issue_with_fields(paragraphs, i + 1, stop, labels)
         if first_issue is None:
             continue

@@ -50,6 +50,8 @@ from zhenggai.parsers import load_labels
 HERE = Path(__file__).resolve().parent
 SAMPLES = [("xinjiang_rectification_plan_2022.txt", "xinjiang_rectification_plan_2022.pdf")]
 RUNNING_HEADER = "新疆贯彻落实第二轮中央生态环境保护督察报告整改方案"
+TABLE_PDF = "xinjiang_corps_task_list_2022_table.pdf"
+TABLE_DOCX = "xinjiang_corps_task_list_2022_table.docx"
 
 FONT = "STSong-Light"
 FALLBACK_FONT = "Vera"
@@ -137,17 +139,17 @@ def _width(text: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(ch, _font(ch), size) for ch in text)
 
 
-def _wrap(text: str, size: float, first_indent: float) -> list[str]:
+def _wrap(text: str, size: float, first_indent: float, width: float = TEXT_W) -> list[str]:
     """Greedy: Chinese wraps at any character; a Latin word ("VOCs") is kept
     whole, as word processors do by default. (The cleaner joins two Latin
     letters across a line break with a space, so a word split mid-word
     would come back as "V OCs".)"""
-    lines, current, used, limit = [], "", 0.0, TEXT_W - first_indent
+    lines, current, used, limit = [], "", 0.0, width - first_indent
     for unit in _LATIN_WORD_OR_CHAR.findall(text):
         w = _width(unit, size)
         if current and used + w > limit + 1e-6:
             lines.append(current)
-            current, used, limit = "", 0.0, TEXT_W
+            current, used, limit = "", 0.0, width
         current += unit
         used += w
     if current:
@@ -155,10 +157,25 @@ def _wrap(text: str, size: float, first_indent: float) -> list[str]:
     return lines
 
 
+def draw_text(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
+    for font, chars in groupby(text, key=_font):
+        run = "".join(chars)
+        obj = c.beginText(x, y)
+        obj.setFont(font, size)
+        # PDFium reads a one-character STSong-Light string as two NULs (see
+        # extract/pdf.py): a trailing space makes it two characters; readers
+        # drop spaces next to Chinese text. Each run is placed at its own x,
+        # so the space moves nothing.
+        obj.textOut(run + " " if font == FONT and len(run) == 1 else run)
+        c.drawText(obj)
+        x += _width(run, size)
+
+
 class _Writer:
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, running_header: str | None):
+        self.running_header = running_header
         self.canvas = canvas.Canvas(str(target), pagesize=A4, invariant=1, pageCompression=1)
-        self.canvas.setTitle("新疆维吾尔自治区和新疆生产建设兵团贯彻落实第二轮中央生态环境保护督察报告整改方案")
+        self.canvas.setTitle(running_header or target.stem)
         self.canvas.setAuthor("zhenggai sample")
         self.canvas.setCreator("zhenggai samples/make_samples.py")
         self.page = 0
@@ -168,9 +185,9 @@ class _Writer:
     def _start_page(self) -> None:
         self.page += 1
         self.y = TOP
-        if self.page > 1:
-            x = (PAGE_W - _width(RUNNING_HEADER, HEADER_SIZE)) / 2
-            self._draw(RUNNING_HEADER, x, PAGE_H - 55, HEADER_SIZE)
+        if self.page > 1 and self.running_header:
+            x = (PAGE_W - _width(self.running_header, HEADER_SIZE)) / 2
+            self._draw(self.running_header, x, PAGE_H - 55, HEADER_SIZE)
             self.canvas.setLineWidth(0.5)
             self.canvas.line(LEFT, PAGE_H - 62, LEFT + TEXT_W, PAGE_H - 62)
         footer = f"— {self.page} —"
@@ -181,11 +198,7 @@ class _Writer:
         self._start_page()
 
     def _draw(self, text: str, x: float, y: float, size: float) -> None:
-        obj = self.canvas.beginText(x, y)
-        for font, run in groupby(text, key=_font):
-            obj.setFont(font, size)
-            obj.textOut("".join(run))
-        self.canvas.drawText(obj)
+        draw_text(self.canvas, text, x, y, size)
 
     def line(self, text: str, x: float, size: float, leading: float) -> None:
         if self.y < BOTTOM:
@@ -200,9 +213,9 @@ class _Writer:
         self.canvas.save()
 
 
-def render(paragraphs: list[str], target: Path) -> int:
+def render(paragraphs: list[str], target: Path, running_header: str | None = None) -> int:
     """Write the PDF; returns its page count."""
-    out = _Writer(target)
+    out = _Writer(target, running_header)
     styled = layout(paragraphs)
     for k, (text, style) in enumerate(styled):
         if style in ("title", "annex_title"):
@@ -221,8 +234,139 @@ def render(paragraphs: list[str], target: Path) -> int:
     return out.page
 
 
+# The task list as a table: landscape A4, a ruled grid, the header row
+# repeated on every page, long rows split across pages (the continued part
+# has an empty 序号 cell), a "— N —" footer.
+TABLE_COLUMNS = (
+    ("序号", 30.0),
+    ("问题", 140.0),
+    ("责任单位", 80.0),
+    ("验收单位", 70.0),
+    ("整改目标", 130.0),
+    ("整改时限", 60.0),
+    ("整改措施", 252.0),
+)
+TABLE_SIZE = 10.5
+TABLE_LIST_NO = 2  # the Corps task list of the sample plan
+
+
+def task_list_rows(source: Path, list_no: int) -> tuple[str, list[list[list[str]]]]:
+    """(list title, rows): each row its cells, each cell its paragraphs,
+    from the cleaned values the text version parses to."""
+    from zhenggai.pipeline import convert
+
+    task_list = next(lst for lst in convert(source).lists if lst.no == list_no)
+    rows = []
+    for issue in task_list.issues:
+        values = [str(issue.seq), issue.problem] + [issue.fields.get(label, "") for label, _ in TABLE_COLUMNS[2:]]
+        rows.append([value.split("\n") if value else [] for value in values])
+    return task_list.title, rows
+
+
+TABLE_LEADING = 14.0
+CELL_PAD = 4.0
+# A row is split at a page break only if this many lines fit before it.
+MIN_SPLIT_LINES = 2
+
+
+def render_table_pdf(annex: str, title: str, rows: list[list[list[str]]], target: Path) -> int:
+    """Draw the table by hand (reportlab's Table leaves a split row open at
+    the page bottom); returns the page count."""
+    from reportlab.lib.pagesizes import landscape
+
+    page_w, page_h = landscape(A4)
+    left, top, bottom = 40.0, page_h - 40.0, 50.0
+    widths = [w for _, w in TABLE_COLUMNS]
+    c = canvas.Canvas(str(target), pagesize=(page_w, page_h), invariant=1, pageCompression=1)
+    c.setTitle(title)
+    c.setAuthor("zhenggai sample")
+    c.setCreator("zhenggai samples/make_samples.py")
+
+    def wrap_cell(paras: list[str], width: float) -> list[str]:
+        return [line for para in paras for line in _wrap(para, TABLE_SIZE, 0.0, width - 2 * CELL_PAD)]
+
+    def draw_row(cells: list[list[str]], y: float, centered: bool = False) -> float:
+        height = max(len(lines) for lines in cells) * TABLE_LEADING + 2 * CELL_PAD
+        x = left
+        for lines, width in zip(cells, widths):
+            c.rect(x, y - height, width, height)
+            for n, line in enumerate(lines):
+                dx = (width - _width(line, TABLE_SIZE)) / 2 if centered else CELL_PAD
+                draw_text(c, line, x + dx, y - CELL_PAD - TABLE_SIZE - n * TABLE_LEADING, TABLE_SIZE)
+            x += width
+        return y - height
+
+    page = 1
+
+    def new_page() -> float:
+        nonlocal page
+        footer = f"— {page} —"
+        draw_text(c, footer, (page_w - _width(footer, FOOTER_SIZE)) / 2, 25, FOOTER_SIZE)
+        c.showPage()
+        page += 1
+        c.setLineWidth(0.5)
+        return draw_row(header, top, centered=True)
+
+    c.setLineWidth(0.5)
+    draw_text(c, annex, left, top - 16, 16)
+    draw_text(c, title, (page_w - _width(title, 18)) / 2, top - 56, 18)
+    header = [[label] for label, _ in TABLE_COLUMNS]
+    y = draw_row(header, top - 76, centered=True)
+    for row in rows:
+        cells = [wrap_cell(paras, width) for paras, width in zip(row, widths)]
+        while True:
+            fits = int((y - bottom - 2 * CELL_PAD) // TABLE_LEADING)
+            needed = max(len(lines) for lines in cells)
+            if needed <= fits:
+                y = draw_row(cells, y)
+                break
+            if fits >= MIN_SPLIT_LINES:
+                draw_row([lines[:fits] for lines in cells], y)
+                cells = [lines[fits:] for lines in cells]
+            y = new_page()
+    footer = f"— {page} —"
+    draw_text(c, footer, (page_w - _width(footer, FOOTER_SIZE)) / 2, 25, FOOTER_SIZE)
+    c.save()
+    return page
+
+
+def render_table_docx(annex: str, title: str, rows: list[list[list[str]]], target: Path) -> None:
+    import datetime
+
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.add_paragraph(annex)
+    document.add_paragraph(title)
+    table = document.add_table(rows=1, cols=len(TABLE_COLUMNS))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")  # Word repeats the header row on every page
+    repeat.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(repeat)
+    for cell, (label, _) in zip(header.cells, TABLE_COLUMNS):
+        cell.text = label
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, paras in zip(cells, row):
+            for k, para in enumerate(paras):
+                if k == 0:
+                    cell.paragraphs[0].text = para
+                else:
+                    cell.add_paragraph(para)
+    fixed = datetime.datetime(2022, 9, 1, tzinfo=datetime.timezone.utc)
+    document.core_properties.created = document.core_properties.modified = fixed
+    document.core_properties.author = "zhenggai sample"
+    document.save(str(target))
+
+
 def register_fonts() -> None:
-    """Reproducible output and the two fonts ``render`` draws with."""
     rl_config.invariant = 1
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     vera = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
@@ -232,8 +376,13 @@ def register_fonts() -> None:
 def main() -> None:
     register_fonts()
     for source, target in SAMPLES:
-        pages = render(original_paragraphs(HERE / source), HERE / target)
+        pages = render(original_paragraphs(HERE / source), HERE / target, RUNNING_HEADER)
         print(f"{target}: {pages} pages")
+    title, rows = task_list_rows(HERE / SAMPLES[0][0], TABLE_LIST_NO)
+    annex = f"附件 {TABLE_LIST_NO}"
+    pages = render_table_pdf(annex, title, rows, HERE / TABLE_PDF)
+    render_table_docx(annex, title, rows, HERE / TABLE_DOCX)
+    print(f"{TABLE_PDF}: {pages} pages; {TABLE_DOCX}: {len(rows)} rows")
 
 
 if __name__ == "__main__":

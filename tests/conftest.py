@@ -16,6 +16,22 @@ CHANGJI_REPORT = SAMPLES / "changji_progress_report_2023.txt"
 TURPAN_REPORT = SAMPLES / "turpan_progress_report_2023.txt"
 CHANGJI_PLAN_TXT = SAMPLES / "changji_eco_plan_14th.txt"
 XPCC_PLAN_TXT = SAMPLES / "xpcc_eco_plan_14th.txt"
+# The plan's Corps task list (附件 2) as a landscape ruled table, in PDF and
+# Word (samples/make_samples.py).
+TABLE_PDF = SAMPLES / "xinjiang_corps_task_list_2022_table.pdf"
+TABLE_DOCX = SAMPLES / "xinjiang_corps_task_list_2022_table.docx"
+CORPUS = Path("/work/shared/corpus")
+
+
+def load_make_samples():
+    """samples/make_samples.py as a module (its renderers draw test PDFs)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.register_fonts()
+    return module
 
 
 def source_from_text(text: str, path: str = "test.txt") -> SourceText:
@@ -23,8 +39,12 @@ def source_from_text(text: str, path: str = "test.txt") -> SourceText:
     return SourceText(path=path, format="txt", sha256="0" * 64, page_count=1, lines=lines)
 
 
+def clean_source(source: SourceText):
+    return clean(source, CleanSettings(label_words=load_labels().labels))
+
+
 def clean_text(text: str):
-    return clean(source_from_text(text), CleanSettings(label_words=load_labels().labels))
+    return clean_source(source_from_text(text))
 
 
 def _stages(path):
@@ -44,6 +64,16 @@ def plan_txt_stages():
 @pytest.fixture(scope="session")
 def plan_pdf_stages():
     return _stages(PLAN_PDF)
+
+
+@pytest.fixture(scope="session")
+def table_pdf_stages():
+    return _stages(TABLE_PDF)
+
+
+@pytest.fixture(scope="session")
+def table_docx_stages():
+    return _stages(TABLE_DOCX)
 
 
 @pytest.fixture(scope="session")

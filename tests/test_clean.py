@@ -173,6 +173,19 @@ def test_fake_bold_duplicate_sentence_removed_with_warning():
     assert [w.code for w in cleaned.warnings] == ["duplicated_text"]
 
 
+def test_regression_second_duplicate_in_a_paragraph_points_at_its_kept_copy():
+    """Found while checking one huge line: with two duplicated sentences in a
+    paragraph, the second warning's span used offsets from before the first
+    copy was removed (past the text's end on a long run: ValueError)."""
+    cleaned = clean_text("一、思想认识有偏差。思想认识有偏差。落实不到位。落实不到位。其他。")
+    assert cleaned.text == "一、思想认识有偏差。落实不到位。其他。"
+    spans = [(w.span.start, w.span.end) for w in cleaned.warnings]
+    assert [cleaned.text[a:b] for a, b in spans] == ["思想认识有偏差。", "落实不到位。"]
+    repeated = clean_text("测试句子。" * 4000)
+    assert repeated.text == "测试句子。" * 2000
+    assert all(repeated.text[w.span.start : w.span.end] == "测试句子。" for w in repeated.warnings)
+
+
 def test_every_character_maps_back_to_its_original():
     raw = "整改时限：2022 年 9 月底 \n\n— 3 —\n位臵（新环办发„2017‟359号）"
     cleaned = clean_text(raw)

@@ -27,6 +27,7 @@ def batch(tmp_path_factory):
     (src / "empty.txt").write_bytes(b"")
     (src / "corrupt.pdf").write_bytes(b"%PDF-1.7\nthis is not a pdf at all")
     (src / "notice.docx").write_bytes(b"PK\x03\x04 not really")
+    (src / "notice.rtf").write_bytes(b"{\\rtf1 not read}")
     (src / "gbk.txt").write_bytes("一、问题。\n责任单位：昌吉州党委、政府\n整改时限：2023年底前\n".encode("gb18030"))
     (src / "other_province.txt").write_text(
         "一、问题。\n责任单位：河西省水利厅、某某县政府\n整改时限：2023年底前\n", encoding="utf-8"
@@ -42,13 +43,14 @@ def test_batch_with_bad_files_exits_1_and_keeps_every_result(batch):
     assert status == 1
     docs = pq.read_table(out / "documents").to_pylist()
     by_name = {Path(d["path"]).name: d for d in docs}
-    assert sorted(by_name) == ["corrupt.pdf", "empty.txt", "gbk.txt", "missing.txt", "notice.docx", "other_province.txt", "plan.txt"]
+    assert sorted(by_name) == ["corrupt.pdf", "empty.txt", "gbk.txt", "missing.txt", "notice.docx", "notice.rtf", "other_province.txt", "plan.txt"]
     assert {n: (d["status"], d["error_code"]) for n, d in by_name.items()} == {
-        "corrupt.pdf": ("error", "pdf_unreadable"),
+        "corrupt.pdf": ("error", "pdf_truncated"),
         "empty.txt": ("error", "empty_file"),
         "gbk.txt": ("ok", None),
         "missing.txt": ("error", "file_not_found"),
-        "notice.docx": ("error", "unsupported_format"),
+        "notice.docx": ("error", "docx_unreadable"),
+        "notice.rtf": ("error", "unsupported_format"),
         "other_province.txt": ("ok", None),
         "plan.txt": ("ok", None),
     }

@@ -10,7 +10,7 @@ from reportlab.pdfgen import canvas
 
 from zhenggai.errors import Errors, ZhenggaiError
 from zhenggai.extract import read_source
-from zhenggai.extract.pdf import read_lines
+from zhenggai.extract.pdf import read_pdf
 
 from .conftest import PLAN_PDF as PDF
 RUNNING_HEADER = "新疆贯彻落实第二轮中央生态环境保护督察报告整改方案"  # as in make_samples.py
@@ -94,6 +94,11 @@ def test_pdf_geometry(pdf):
     assert body[1].indent == pytest.approx(0.0, abs=0.1) and body[1].right_gap < 1.0  # a full line
 
 
+def read_lines(data: bytes, path: str, **kwargs):
+    read = read_pdf(data, path, **kwargs)
+    return read.lines, read.page_count
+
+
 def _pdf_bytes(draw, **kwargs) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1, **kwargs)
@@ -111,11 +116,19 @@ def test_fake_bold_is_read_once():
     assert pages == 1 and [line.text for line in lines] == ["Fake bold heading"]
 
 
-@pytest.mark.parametrize("data", [b"not a pdf at all", b"%PDF-1.4\n1 0 obj garbage", b"%PDF-1.7\n%\xe2\xe3"])
-def test_corrupt_pdf(data):
+@pytest.mark.parametrize(
+    "data,code",
+    [
+        (b"not a pdf at all", Errors.not_a_pdf),
+        (b"%PDF-1.4\n1 0 obj garbage", Errors.pdf_truncated),
+        (b"%PDF-1.4\n1 0 obj garbage\n%%EOF\n", Errors.pdf_unreadable),
+        (b"%PDF-1.7\n%\xe2\xe3", Errors.pdf_truncated),
+    ],
+)
+def test_corrupt_pdf(data, code):
     with pytest.raises(ZhenggaiError) as info:
         read_lines(data, "broken.pdf")
-    assert info.value.code == Errors.pdf_unreadable
+    assert info.value.code == code
     assert info.value.path == "broken.pdf"
 
 
@@ -123,15 +136,15 @@ def test_truncated_pdf():
     data = PDF.read_bytes()[:2000]
     with pytest.raises(ZhenggaiError) as info:
         read_lines(data, "cut.pdf")
-    assert info.value.code == Errors.pdf_unreadable
+    assert info.value.code == Errors.pdf_truncated
 
 
 def test_encrypted_pdf():
     data = _pdf_bytes(lambda c: c.drawString(72, 720, "Secret plan"), encrypt="secret")
-    for password in (None, "wrong"):
+    for password, code in ((None, Errors.pdf_encrypted), ("wrong", Errors.pdf_wrong_password)):
         with pytest.raises(ZhenggaiError) as info:
             read_lines(data, "locked.pdf", password=password)
-        assert info.value.code == Errors.pdf_encrypted
+        assert info.value.code == code
     lines, pages = read_lines(data, "locked.pdf", password="secret")
     assert pages == 1 and [line.text for line in lines] == ["Secret plan"]
 

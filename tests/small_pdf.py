@@ -1,0 +1,44 @@
+"""Small PDFs built in the tests: a one-page notice drawn with reportlab's
+CID font STSong-Light, and the same encrypted by pypdf (reportlab's own
+encryption leaves the CID font's strings unencrypted, so a reader that
+decrypts them loses the font's character map)."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+NOTICE_LINES = [
+    "关于整改任务的通知",
+    "一、污水处理设施运行不正常。",
+    "责任单位：自治区生态环境厅",
+    "整改时限：2023年底前",
+    "整改措施：",
+    "1.2023年6月底前完成设施改造。",
+]
+
+
+def notice_pdf(lines: list[str] = NOTICE_LINES) -> bytes:
+    rl_config.invariant = 1  # byte-for-byte reproducible
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.setFont("STSong-Light", 14)
+    for i, line in enumerate(lines):
+        pdf.drawString(60, 780 - 22 * i, line)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def encrypted(data: bytes, user_password: str, algorithm: str = "AES-128") -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password, "owner-secret", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
