@@ -20,7 +20,17 @@ XPCC_PLAN_TXT = SAMPLES / "xpcc_eco_plan_14th.txt"
 # Word (samples/make_samples.py).
 TABLE_PDF = SAMPLES / "xinjiang_corps_task_list_2022_table.pdf"
 TABLE_DOCX = SAMPLES / "xinjiang_corps_task_list_2022_table.docx"
-CORPUS = Path("/work/shared/corpus")
+# The real published notices of shared/corpus, kept in samples/ under
+# descriptive names so that tests need nothing outside the repository:
+# corpus file stem → its copy.
+CORPUS_FILES = {
+    "000_2dc60eb2a4f3bb8e": PLAN_TXT,
+    "001_1a813f0647d051a8": CHANGJI_REPORT,
+    "002_556e3e89e2fff52a": TURPAN_REPORT,
+    "003_6782a8eaddafad1c": CHANGJI_PLAN_TXT,
+    "004_c026df6ff5a0d0df": XPCC_PLAN_TXT,
+}
+CORPUS_TEXTS = list(CORPUS_FILES.values())
 
 
 def load_make_samples():
@@ -125,6 +135,3 @@ PREFECTURES = [
     "阿勒泰地区",
 ]
 
-
-# The real published notices (shared/corpus, beside the repository).
-CORPUS = Path("/work/shared/corpus")

@@ -27,10 +27,10 @@ import zhenggai.pipeline
 from zhenggai.cli import main
 from zhenggai.output.tables import DOCUMENT_TABLES
 
-from .conftest import CORPUS, PLAN_PDF
+from .conftest import CORPUS_FILES, CORPUS_TEXTS, PLAN_PDF
 
 TABLES = ["documents", *(spec.name for spec in DOCUMENT_TABLES)]
-PROGRESS_REPORT = CORPUS / "002_556e3e89e2fff52a.txt"  # 7 issues, the smallest corpus file
+PROGRESS_REPORT = CORPUS_FILES["002_556e3e89e2fff52a"]  # 7 issues, the smallest corpus file
 
 
 def extract(*args: object) -> int:
@@ -64,7 +64,7 @@ def documents(out: Path) -> dict[str, dict]:
 def mixed_inputs(folder: Path) -> Path:
     """The corpus text files, the sample PDF and three bad files."""
     folder.mkdir(parents=True, exist_ok=True)
-    for source in sorted(CORPUS.glob("*.txt")):
+    for source in CORPUS_TEXTS:
         shutil.copyfile(source, folder / source.name)
     shutil.copyfile(PLAN_PDF, folder / "plan.pdf")
     (folder / "empty.txt").write_bytes(b"")
@@ -163,7 +163,7 @@ def test_new_documents_are_added_without_touching_existing_parts(tmp_path):
     shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
     assert extract(inputs, "-o", out, "--part-size", 1) == 0
     before = part_files(out)
-    shutil.copyfile(CORPUS / "001_1a813f0647d051a8.txt", inputs / "b.txt")
+    shutil.copyfile(CORPUS_FILES["001_1a813f0647d051a8"], inputs / "b.txt")
     assert extract(inputs, "-o", out, "--part-size", 1) == 0
     after = part_files(out)
     assert {k: v for k, v in after.items() if k in before} == before
@@ -176,7 +176,7 @@ def test_changed_document_replaces_its_rows_and_only_its_part(tmp_path):
     inputs.mkdir()
     for name in ("a.txt", "b.txt"):
         shutil.copyfile(PROGRESS_REPORT, inputs / name)  # same content, two paths
-    shutil.copyfile(CORPUS / "003_6782a8eaddafad1c.txt", inputs / "c.txt")
+    shutil.copyfile(CORPUS_FILES["003_6782a8eaddafad1c"], inputs / "c.txt")
     assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
     old = documents(out)
     before = part_files(out)
@@ -185,7 +185,7 @@ def test_changed_document_replaces_its_rows_and_only_its_part(tmp_path):
         for k in before
         if k.startswith("documents/") and pq.read_table(out / k).column("path").to_pylist() == [str(inputs / "c.txt")]
     )
-    shutil.copyfile(CORPUS / "001_1a813f0647d051a8.txt", inputs / "b.txt")
+    shutil.copyfile(CORPUS_FILES["001_1a813f0647d051a8"], inputs / "b.txt")
     assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
     new = documents(out)
     assert new["a.txt"] == old["a.txt"] and new["c.txt"] == old["c.txt"]
@@ -299,7 +299,7 @@ def _stop_at(monkeypatch, target, name, after_calls: int):
 def test_interrupted_commit_is_undone_or_finished_by_the_next_run(tmp_path, monkeypatch, where, after_calls):
     inputs = tmp_path / "in"
     inputs.mkdir()
-    for source in sorted(CORPUS.glob("*.txt"))[1:5]:  # the four smaller ones
+    for source in CORPUS_TEXTS[1:5]:  # the four smaller ones
         shutil.copyfile(source, inputs / source.name)
     out = tmp_path / "out"
     with monkeypatch.context() as patch:

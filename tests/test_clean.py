@@ -10,7 +10,7 @@ from zhenggai.extract.clean import glyph_rules, markup_rules
 from zhenggai.extract.source import PhysicalLine, SourceText
 from zhenggai.extract.text import split_lines
 
-from .conftest import PLAN_TXT, clean_text, source_from_text
+from .conftest import PLAN_TXT, clean_text
 
 FULL = "以习近平新时代中国特色社会主义思想为指导全面贯彻党的二"
 

@@ -10,21 +10,19 @@ import pytest
 from zhenggai.extract.pdf import page_drawing
 from zhenggai.pipeline import run_stages
 
-from .conftest import CORPUS, PLAN_PDF, TABLE_PDF, load_make_samples
+from .conftest import CORPUS_FILES, PLAN_PDF, TABLE_PDF, load_make_samples
 
 CORPUS_DOCUMENTS = ["001_1a813f0647d051a8", "002_556e3e89e2fff52a", "003_6782a8eaddafad1c", "004_c026df6ff5a0d0df"]
 
 
 @pytest.fixture(scope="module")
 def corpus_pdfs(tmp_path_factory):
-    if not CORPUS.is_dir():
-        pytest.skip(f"the corpus ({CORPUS}) is not on this machine")
     make_samples = load_make_samples()
     out = tmp_path_factory.mktemp("corpus_pdf")
     paths = {}
     for name in CORPUS_DOCUMENTS:
         paths[name] = out / f"{name}.pdf"
-        make_samples.render(make_samples.original_paragraphs(CORPUS / f"{name}.txt"), paths[name])
+        make_samples.render(make_samples.original_paragraphs(CORPUS_FILES[name]), paths[name])
     return paths
 
 

@@ -13,7 +13,6 @@ import pytest
 from zhenggai.parsers import load_labels
 from zhenggai.pipeline import convert
 
-from .conftest import TABLE_DOCX, TABLE_PDF
 
 LABELS = load_labels()
 HEADER = ["序号", "问题", "责任单位", "验收单位", "整改目标", "整改时限", "整改措施"]

@@ -13,11 +13,11 @@ from zhenggai.errors import ZhenggaiError
 from zhenggai.extract import read_source
 from zhenggai.extract.text import decode
 
-from .conftest import CORPUS, PLAN_TXT, TURPAN_REPORT, clean_source
+from .conftest import CORPUS_TEXTS, TURPAN_REPORT, clean_source
 
 # The repository's copies always; the rest of the corpus where it is
 # available (a corpus file the repository also holds is read once).
-CORPUS_FILES = list({p.read_bytes(): p for p in [*sorted(CORPUS.glob("*.txt")), PLAN_TXT, TURPAN_REPORT]}.values())
+CORPUS_FILES = CORPUS_TEXTS
 
 # (name, encode text → bytes, encoding decode() must report)
 ENCODINGS = [
