@@ -52,8 +52,11 @@ def deadline_changed(plan: Deadline | None, report: Deadline | None) -> bool | N
         return None
     if "".join(plan.raw.split()) == "".join(report.raw.split()):
         return False
-    meaning = lambda d: (d.due_date, d.immediate, d.ongoing, d.recurring)  # noqa: E731
-    return meaning(plan) != meaning(report)
+    return _meaning(plan) != _meaning(report)
+
+
+def _meaning(deadline: Deadline) -> tuple:
+    return (deadline.due_date, deadline.immediate, deadline.ongoing, deadline.recurring)
 
 
 def check_report(report: Document) -> Region:

@@ -33,7 +33,7 @@ from typing import Literal, get_args
 
 import regex
 
-from ..model import Precision, Recurrence
+from ..model import DateRole, Precision, Recurrence
 
 __all__ = [
     "DateMention",
@@ -110,7 +110,7 @@ class DateMention:
     date: date | None
     precision: Precision | None
     year_inferred: bool
-    role: Literal["as_of", "deadline", "start", "reference", "date"]
+    role: DateRole
     sentence_start: int
     sentence_end: int
 
@@ -775,7 +775,7 @@ def _clause(text: str, hits: list[_Hit], h: _Hit, a: int, b: int, reference_year
 # Dates in running text
 
 _SENTENCE_BREAK = regex.compile(r"[。；;！？!?\n]")
-_FACT_ROLE: dict[str, str] = {"deadline": "deadline", "start": "start", "reference": "reference", "bare": "date"}
+_FACT_ROLE: dict[str, DateRole] = {"deadline": "deadline", "start": "start", "reference": "reference", "bare": "date"}
 
 
 def find_dates(
@@ -825,7 +825,7 @@ def find_dates(
                 date=h.due(year) if year is not None else None,
                 precision=h.precision,
                 year_inferred=inferred,
-                role=role,  # type: ignore[arg-type]
+                role=role,
                 sentence_start=s_start,
                 sentence_end=s_end,
             )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import get_args
+
+import regex
 
 from ..model import ProgressStatus
 
@@ -22,19 +24,23 @@ class StatusVocabulary:
     rank: dict[str, int]
     done: frozenset[str]
     ongoing_words: tuple[str, ...]
+    # Longest phrase first, so that at each place the longest one wins.
+    _pattern: regex.Pattern = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ordered = sorted(self.phrases, key=len, reverse=True)
+        pattern = "|".join(regex.escape(p) for p in ordered) or "(?!)"
+        object.__setattr__(self, "_pattern", regex.compile(pattern))
 
     def read(self, raw: str) -> ProgressStatus:
         """The status the first phrase printed in ``raw`` names."""
-        ordered = sorted(self.phrases, key=len, reverse=True)
-        for pos in range(len(raw)):
-            for phrase in ordered:
-                if raw.startswith(phrase, pos):
-                    status = self.phrases[phrase]
-                    rest = raw[pos + len(phrase) :]
-                    if status == "completed" and any(w in rest for w in self.ongoing_words):
-                        return "completed_ongoing"
-                    return status
-        return "unknown"
+        m = self._pattern.search(raw)
+        if m is None:
+            return "unknown"
+        status = self.phrases[m.group()]
+        if status == "completed" and any(w in raw[m.end() :] for w in self.ongoing_words):
+            return "completed_ongoing"
+        return status
 
 
 def read_status(raw: str, vocabulary: StatusVocabulary | None = None) -> ProgressStatus:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 import jinja2
 import pyarrow as pa
 
-from ..model import Audit, AuditRow, Span
+from ..model import Audit, AuditRow, FindingKind, Span
 from .atomic import write_text_atomic
 from .tables import write_table
 
@@ -61,15 +62,15 @@ def audit_rows(audit: Audit) -> list[dict]:
                 "report_seq": row.report_seq,
                 "report_label": row.report_label,
                 "report_problem": row.report_problem,
-                "report_page": row.report_span.page_start if row.report_span else None,
-                "report_line": row.report_span.line_start if row.report_span else None,
+                "report_page": _page(row.report_span),
+                "report_line": _line(row.report_span),
                 "plan_doc": row.plan_doc,
                 "plan_list": row.plan_list,
                 "plan_seq": row.plan_seq,
                 "plan_sub_seq": row.plan_sub_seq,
                 "plan_problem": row.plan_problem,
-                "plan_page": row.plan_span.page_start if row.plan_span else None,
-                "plan_line": row.plan_span.line_start if row.plan_span else None,
+                "plan_page": _page(row.plan_span),
+                "plan_line": _line(row.plan_span),
                 "method": row.method,
                 "score": row.score,
                 "coverage": row.coverage,
@@ -89,8 +90,12 @@ def audit_rows(audit: Audit) -> list[dict]:
     return out
 
 
-def finding_counts(audit: Audit) -> Counter:
-    return Counter(f.finding for f in audit.findings)
+def _page(span: Span | None) -> int | None:
+    return span.page_start if span else None
+
+
+def _line(span: Span | None) -> int | None:
+    return span.line_start if span else None
 
 
 def summary(audit: Audit, out_dir: Path) -> str:
@@ -109,7 +114,7 @@ def summary(audit: Audit, out_dir: Path) -> str:
     return "\n".join(lines)
 
 
-_FINDING_ORDER = ("unreported", "unmatched", "deadline_changed", "overdue", "status_regressed")
+_FINDING_ORDER: tuple[str, ...] = get_args(FindingKind)
 
 
 def write_audit(audit: Audit, out_dir: Path) -> None:

@@ -7,6 +7,7 @@ Offsets are into the text given; the caller turns them into spans.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -32,17 +33,21 @@ def find_plan_ref(text: str, prefixes: tuple[str, ...]) -> PlanRef | None:
     """The last cross-reference in ``text`` (an item's problem), if any."""
     if not prefixes:
         return None
-    alternatives = "|".join(regex.escape(p) for p in prefixes)
-    pattern = regex.compile(
-        rf"[（(]\s*(?P<prefix>{alternatives})\s*(?P<num>{markers.CN_NUMERAL}|\d{{1,3}})\s*[）)]"
-    )
     found = None
-    for m in pattern.finditer(text):
+    for m in _plan_ref_pattern(prefixes).finditer(text):
         num = m.group("num")
         number = int(num) if num.isdigit() else markers.cn_to_int(num)
         scope = m.group("prefix").removesuffix("序号") or None
         found = PlanRef(m.start(), m.end(), number, scope)
     return found
+
+
+@lru_cache(maxsize=8)
+def _plan_ref_pattern(prefixes: tuple[str, ...]) -> regex.Pattern:
+    alternatives = "|".join(regex.escape(p) for p in prefixes)
+    return regex.compile(
+        rf"[（(]\s*(?P<prefix>{alternatives})\s*(?P<num>{markers.CN_NUMERAL}|\d{{1,3}})\s*[）)]"
+    )
 
 
 @dataclass(frozen=True)
