@@ -38,8 +38,10 @@ own.
 
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import chain
@@ -58,18 +60,28 @@ PAGE_NUMBER_LINE = regex.compile(
 # A line holding only a number is a page number in plain text (a table cell
 # would carry its row's tabs).
 BARE_PAGE_NUMBER_LINE = regex.compile(r"^[ \u3000]*\d{1,4}[ \u3000]*$")
+_PAGE_NUMBER = regex.compile(f"{PAGE_NUMBER_LINE.pattern}|{BARE_PAGE_NUMBER_LINE.pattern}")
 _CJK = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7]")
 _HAN = regex.compile(r"\p{Han}")
-_DUPLICATE_SENTENCE = regex.compile(r"(?:(?<=^)|(?<=[。！？；、：]))([^。！？；\n]{4,60}[。！？])\1")
+# Patterns without Unicode properties use the standard library's engine:
+# it runs them several times faster than ``regex``.
+# A sentence printed twice in a row (group 1 its first copy), at the start
+# of a paragraph or after a sentence or clause mark. The sentence's run of
+# characters is possessive: none of them can end it, so giving some back
+# never helps, and the mark is matched, not looked behind, so that the
+# engine scans for the marks instead of trying every position.
+_SENTENCE_TWICE = r"([^。！？；\n]{4,60}+[。！？])\1"
+_SENTENCE_TWICE_AT_START = re.compile(_SENTENCE_TWICE)
+_SENTENCE_TWICE_AFTER_MARK = re.compile(r"[。！？；、：]" + _SENTENCE_TWICE)
 _FULLWIDTH_ALNUM = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
 _FULLWIDTH_ALNUM.update({"％": "%", "\u3000": " ", "\u00a0": " "})
 _TO_FULLWIDTH_IN_CJK = {"(": "（", ")": "）"}
 _TO_FULLWIDTH_BETWEEN_CJK = {",": "，", ";": "；", ":": "："}
 # Characters _normalize_line decides on one by one: whitespace (as
 # str.isspace sees it), characters it converts, "．".
-_NEEDS_DECISION = regex.compile(
+_NEEDS_DECISION = re.compile(
     "["
-    + regex.escape(
+    + re.escape(
         "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
         + "".join(_FULLWIDTH_ALNUM)
         + "．"
@@ -118,6 +130,14 @@ class MarkupRule:
     pattern: regex.Pattern
     replacement: str
     why: str
+
+
+@lru_cache(maxsize=1)
+def _any_markup() -> regex.Pattern:
+    """Matches where any markup rule does: one search tells whether a
+    paragraph needs the rules at all. A branch reset numbers each rule's
+    groups from 1, so back references inside a rule keep their meaning."""
+    return regex.compile("(?|" + "|".join(f"(?:{rule.pattern.pattern})" for rule in markup_rules()) + ")")
 
 
 @lru_cache(maxsize=1)
@@ -274,27 +294,31 @@ class CleanText:
         return runs
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     index: int  # into SourceText.lines
-    chars: list[str]
-    cols: list[int]
-    raw_width: float
+    text: str  # the normalized line
+    cols: Sequence[int]  # input column of each character of text
     right_gap: float | None
     indent: float | None
     # Whether right_gap was measured (PDF) or estimated from the text.
     measured: bool
-    has_han: bool
     ends_paragraph: bool
     # A converter's table row: tabs kept as cell separators.
     is_table: bool = False
 
+    @property
+    def has_han(self) -> bool:
+        # Asked of few lines. Normalizing never adds or drops a Chinese
+        # character, so the normalized text answers for the input line.
+        return _HAN.search(self.text) is not None
+
 
 @dataclass
 class _Paragraph:
-    chars: list[str] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-    cols: list[int] = field(default_factory=list)
+    text: str
+    lines: list[int]  # physical line of each character of text
+    cols: list[int]  # its input column
 
 
 def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> CleanText:
@@ -305,9 +329,10 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
         for i, phys in enumerate(source.lines)
         if i not in furniture and phys.text.strip()
         for line in [_normalize_line(i, phys)]
-        if line.chars
+        if line.text
     }
-    _estimate_right_gaps([line for i, line in kept.items() if i not in in_table])
+    _estimate_right_gaps([line for i, line in kept.items() if i not in in_table], source.lines)
+    label_start = markers.label_start(settings.label_words)
 
     # Blocks of paragraphs in reading order: runs of prose lines, and each
     # table cell on its own, so that text never joins across cells.
@@ -316,44 +341,48 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     prose: list[_Line] = []
     for i in range(len(source.lines)):
         if i in table_at:
-            blocks.append((None, _join(prose, settings)))
+            blocks.append((None, _join(prose, settings, label_start)))
             prose = []
             for cell in source.tables[table_at[i]].cells:
                 cell_lines = [kept[j] for j in cell.lines if j in kept]
-                blocks.append(((table_at[i], cell.row, cell.col), _join(cell_lines, settings)))
+                blocks.append(((table_at[i], cell.row, cell.col), _join(cell_lines, settings, label_start)))
         elif i in kept and i not in in_table:
             prose.append(kept[i])
-    blocks.append((None, _join(prose, settings)))
+    blocks.append((None, _join(prose, settings, label_start)))
 
     warnings: list[Diagnostic] = list(source.notes)
     removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
-    chars: list[str] = []
-    origin_line, origin_column = array("i"), array("i")
+    texts: list[str] = []
+    length = 0  # of the text so far, "\n"s included
+    # Built as lists and converted once: array.extend converts slower.
+    origin_line: list[int] = []
+    origin_column: list[int] = []
     duplicate_offsets = []
     cells: dict[int, list[CleanCell]] = {}
     for where, paragraphs in blocks:
-        start = len(chars) + 1 if chars and paragraphs else len(chars)
+        start = length + 1 if length and paragraphs else length
         for para in paragraphs:
             _repair_markup(para, removed)
             _repair_glyphs(para)
             dups = _drop_duplicate_sentences(para, removed)
-            if chars:
-                chars.append("\n")
+            if length:
+                texts.append("\n")
+                length += 1
                 origin_line.append(origin_line[-1])
                 origin_column.append(origin_column[-1] + 1)
-            base = len(chars)
-            duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
-            chars.extend(para.chars)
+            duplicate_offsets.extend((length + at, sentence) for at, sentence in dups)
+            texts.append(para.text)
+            length += len(para.text)
             origin_line.extend(para.lines)
             origin_column.extend(para.cols)
         if where is not None:
             table, row, col = where
-            cells.setdefault(table, []).append(CleanCell(row, col, start, len(chars) if paragraphs else start))
+            cells.setdefault(table, []).append(CleanCell(row, col, start, length if paragraphs else start))
     result = CleanText(
-        text="".join(chars),
+        text="".join(texts),
         physical=source.lines,
-        origin_line=origin_line,
-        origin_column=origin_column,
+        origin_line=array("i", origin_line),
+        origin_column=array("i", origin_column),
         page_count=source.page_count,
         warnings=warnings,
         tables=[CleanTable(cells[k]) for k in sorted(cells)],
@@ -370,13 +399,17 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     return result
 
 
+_WHITESPACE_RUN = regex.compile(r"\s+")
+_DIGIT_RUN = regex.compile(r"\d+")
+
+
 def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set[int]) -> set[int]:
     """Indices of page numbers and running headers/footers (never a table
     cell's line: a header row repeated on every page is the table's)."""
     out = {
         i
         for i, line in enumerate(lines)
-        if i not in in_table and (PAGE_NUMBER_LINE.match(line.text) or BARE_PAGE_NUMBER_LINE.match(line.text))
+        if i not in in_table and _PAGE_NUMBER.match(line.text)
     }
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
@@ -392,7 +425,7 @@ def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set
         for i in {indices[0], indices[-1]}:
             if lines[i].text.rstrip()[-1] in markers.TERMINAL_PUNCT:
                 continue
-            key = regex.sub(r"\d+", "#", regex.sub(r"\s+", "", lines[i].text))
+            key = _DIGIT_RUN.sub("#", _WHITESPACE_RUN.sub("", lines[i].text))
             pages_with.setdefault(key, set()).add(page)
             edge_indices.setdefault(key, []).append(i)
     need = max(settings.header_min_pages, len(by_page) / 2)
@@ -402,17 +435,40 @@ def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set
     return out
 
 
+@lru_cache(maxsize=4096)
 def _is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
+    # Asked character by character; the few distinct characters of a
+    # document are answered from the cache, not by the regex engine.
+    return _CJK.match(ch) is not None
 
 
 def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     raw = phys.text
-    chars: list[str] = []
-    cols: list[int] = []
-    has_han = bool(_HAN.search(raw))
-    n = len(raw)
     is_table = "\t" in raw
+    if _NEEDS_DECISION.search(raw) is None:
+        # Most lines: nothing to convert or drop.
+        text, cols = raw, range(len(raw))
+    else:
+        text, cols = _normalize_text(raw, is_table)
+    return _Line(
+        index,
+        text,
+        cols,
+        phys.right_gap,
+        phys.indent,
+        phys.right_gap is not None,
+        phys.ends_paragraph,
+        is_table,
+    )
+
+
+def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[int]]:
+    """The line's normalized text and the input column of each of its characters."""
+    has_han = _HAN.search(raw) is not None
+    pieces: list[str] = []
+    cols: list[int] = []
+    last = ""  # the last character written
+    n = len(raw)
     pending_space = False
     for col, end in _pieces(raw):
         ch = raw[col]
@@ -420,53 +476,43 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
             # A run no rule touches (only its first character may settle a
             # pending space), copied whole: a 5 MB line stays fast.
             if pending_space:
-                if chars[-1] != "\t" and not _is_cjk(chars[-1]) and not _is_cjk(ch):
-                    chars.append(" ")
+                if last != "\t" and not _is_cjk(last) and not _is_cjk(ch):
+                    pieces.append(" ")
                     cols.append(col - 1)
                 pending_space = False
-            chars.extend(raw[col:end])
+            pieces.append(raw[col:end])
             cols.extend(range(col, end))
+            last = raw[end - 1]
             continue
         if ch == "\t" and is_table:
-            chars.append(ch)
+            pieces.append(ch)
             cols.append(col)
+            last = ch
             pending_space = False
             continue
         ch = _FULLWIDTH_ALNUM.get(ch, ch)
-        if ch == "．" and chars and chars[-1].isdigit():
+        if ch == "．" and last.isdigit():
             ch = "."
         if ch.isspace():
-            pending_space = bool(chars)
+            pending_space = bool(cols)
             continue
         if pending_space:
             # A space survives only between two non-Chinese characters
             # ("PM 2.5" stays, "2022 年" does not).
-            if chars[-1] != "\t" and not _is_cjk(chars[-1]) and not _is_cjk(ch):
-                chars.append(" ")
+            if last != "\t" and not _is_cjk(last) and not _is_cjk(ch):
+                pieces.append(" ")
                 cols.append(col - 1)
             pending_space = False
         if has_han and ch in _TO_FULLWIDTH_IN_CJK:
             ch = _TO_FULLWIDTH_IN_CJK[ch]
-        elif ch in _TO_FULLWIDTH_BETWEEN_CJK and chars and _is_cjk(chars[-1]):
+        elif ch in _TO_FULLWIDTH_BETWEEN_CJK and _is_cjk(last):
             nxt = _next_visible(raw, col + 1, n)
             if nxt is None or _is_cjk(nxt):
                 ch = _TO_FULLWIDTH_BETWEEN_CJK[ch]
-        chars.append(ch)
+        pieces.append(ch)
         cols.append(col)
-    stripped = raw.strip()
-    width = len(stripped) - 0.5 * len(_NARROW.findall(stripped))
-    return _Line(
-        index,
-        chars,
-        cols,
-        width,
-        phys.right_gap,
-        phys.indent,
-        phys.right_gap is not None,
-        has_han,
-        phys.ends_paragraph,
-        is_table,
-    )
+        last = ch
+    return "".join(pieces), cols
 
 
 def _removals(para: _Paragraph, start: int, end: int, reason: str) -> list[Removal]:
@@ -501,54 +547,61 @@ def _next_visible(raw: str, start: int, n: int) -> str | None:
     return None
 
 
-def _estimate_right_gaps(lines: list[_Line]) -> None:
+def _estimate_right_gaps(lines: list[_Line], physical: list[PhysicalLine]) -> None:
     """Plain text has no geometry: measure each line against the typical
     full line (the 90th percentile of widths)."""
     plain = [line for line in lines if line.right_gap is None and not line.is_table]
     if len(plain) < 5:
         return
-    widths = sorted(line.raw_width for line in plain)
+    width = {line.index: _width(physical[line.index].text) for line in plain}
+    widths = sorted(width.values())
     full = widths[int(len(widths) * 0.9)]
     for line in plain:
-        line.right_gap = full - line.raw_width
+        line.right_gap = full - width[line.index]
 
 
-def _starts_with_label(chars: list[str], labels: tuple[str, ...]) -> bool:
-    head = "".join(chars[:12])
-    return any(head.startswith(w) and head[len(w) : len(w) + 1] in ("：", ":") for w in labels)
+def _width(raw: str) -> float:
+    """The line's estimated width in full-width characters."""
+    stripped = raw.strip()
+    return len(stripped) - 0.5 * len(_NARROW.findall(stripped))
 
 
-def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
+def _is_latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _join(lines: list[_Line], settings: CleanSettings, label_start: regex.Pattern) -> list[_Paragraph]:
     paragraphs: list[_Paragraph] = []
+    pieces: list[str] = []
+    para_lines: list[int] = []
+    para_cols: list[int] = []
     prev: _Line | None = None
-    prev_has_han = False
     for line in lines:
-        if prev is None or _breaks_before(prev, line, settings):
-            paragraphs.append(_Paragraph())
-        para = paragraphs[-1]
-        # Chinese text wraps anywhere, Latin words included ("V" / "OCs");
-        # only lines of Latin text alone are joined with a space.
-        if (
-            para.chars
-            and not prev_has_han
+        if prev is not None and _breaks_before(prev, line, settings, label_start):
+            paragraphs.append(_Paragraph("".join(pieces), para_lines, para_cols))
+            pieces, para_lines, para_cols = [], [], []
+        elif (
+            # Chinese text wraps anywhere, Latin words included ("V" / "OCs");
+            # only lines of Latin text alone are joined with a space.
+            prev is not None
+            and _is_latin_letter(prev.text[-1])
+            and _is_latin_letter(line.text[0])
+            and not prev.has_han
             and not line.has_han
-            and para.chars[-1].isascii()
-            and para.chars[-1].isalpha()
-            and line.chars[0].isascii()
-            and line.chars[0].isalpha()
         ):
-            para.chars.append(" ")
-            para.lines.append(para.lines[-1])
-            para.cols.append(para.cols[-1] + 1)
-        para.chars.extend(line.chars)
-        para.lines.extend([line.index] * len(line.chars))
-        para.cols.extend(line.cols)
+            pieces.append(" ")
+            para_lines.append(para_lines[-1])
+            para_cols.append(para_cols[-1] + 1)
+        pieces.append(line.text)
+        para_lines.extend([line.index] * len(line.text))
+        para_cols.extend(line.cols)
         prev = line
-        prev_has_han = line.has_han
+    if prev is not None:
+        paragraphs.append(_Paragraph("".join(pieces), para_lines, para_cols))
     return paragraphs
 
 
-def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
+def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings, label_start: regex.Pattern) -> bool:
     if prev.ends_paragraph or prev.is_table or line.is_table:
         return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
@@ -557,24 +610,24 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
         and prev.right_gap >= limit
         # A Latin word or number wider than the gap was wrapped whole
         # ("高效" / "VOCs治理", a URL): the line is short, not finished.
-        and (prev.chars[-1] in markers.TERMINAL_PUNCT or _first_word_width(line.chars) <= prev.right_gap)
+        and (prev.text[-1] in markers.TERMINAL_PUNCT or _first_word_width(line.text) <= prev.right_gap)
     )
-    prev_ends = prev_short or prev.chars[-1] in markers.TERMINAL_PUNCT
+    prev_ends = prev_short or prev.text[-1] in markers.TERMINAL_PUNCT
     if prev_short:
         return True
     if line.indent is not None and line.indent >= settings.paragraph_indent:
         return True
-    head = "".join(line.chars[:16])
-    if markers.starts_item(head, after_paragraph_end=prev_ends):
+    if markers.starts_item(line.text[:16], after_paragraph_end=prev_ends):
         return True
-    return _starts_with_label(line.chars, settings.label_words)
+    # A label and its colon fit in the line's first 12 characters.
+    return label_start.match(line.text[:12]) is not None
 
 
-def _first_word_width(chars: list[str]) -> float:
+def _first_word_width(text: str) -> float:
     """Width in character widths of the Latin word or number a line starts
     with (0 if it starts with Chinese text)."""
     width = 0.0
-    for ch in chars:
+    for ch in text:
         if ch.isspace() or _is_cjk(ch):
             break
         width += 0.5
@@ -584,22 +637,23 @@ def _first_word_width(chars: list[str]) -> float:
 def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
     """Rewrite markup fragments; each fragment's input columns go to
     ``removed`` as "markup": the characters written for it map into them."""
+    if _any_markup().search(para.text) is None:
+        return
     for rule in markup_rules():
-        text = "".join(para.chars)
-        matches = list(rule.pattern.finditer(text))
-        if not matches:
+        text = para.text
+        if rule.pattern.search(text) is None:
             continue
-        chars: list[str] = []
+        pieces: list[str] = []
         lines: list[int] = []
         cols: list[int] = []
 
         def keep(start: int, end: int) -> None:
-            chars.extend(para.chars[start:end])
+            pieces.append(text[start:end])
             lines.extend(para.lines[start:end])
             cols.extend(para.cols[start:end])
 
         done = 0
-        for m in matches:
+        for m in rule.pattern.finditer(text):
             removed.extend(_removals(para, m.start(), m.end(), "markup"))
             keep(done, m.start())
             source = m.start()
@@ -608,20 +662,20 @@ def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
                 at = found if found >= 0 else min(source, m.end() - 1)
                 if found >= 0:
                     source = found + 1
-                chars.append(ch)
+                pieces.append(ch)
                 lines.append(para.lines[at])
                 cols.append(para.cols[at])
             done = m.end()
         keep(done, len(text))
-        para.chars, para.lines, para.cols = chars, lines, cols
+        para.text, para.lines, para.cols = "".join(pieces), lines, cols
 
 
 def _repair_glyphs(para: _Paragraph) -> None:
-    chars = para.chars
-    present = set(chars)
-    for rule in glyph_rules():
-        if rule.wrong not in present:
-            continue
+    rules = [rule for rule in glyph_rules() if rule.wrong in para.text]
+    if not rules:
+        return
+    chars = list(para.text)
+    for rule in rules:
         if rule.rule == "always":
             for i, ch in enumerate(chars):
                 if ch == rule.wrong:
@@ -641,30 +695,47 @@ def _repair_glyphs(para: _Paragraph) -> None:
                     chars[opened] = rule.right
                     chars[i] = closer_right
                     opened = None
+    para.text = "".join(chars)
 
 
 def _drop_duplicate_sentences(para: _Paragraph, removed: list[Removal]) -> list[tuple[int, str]]:
     """Remove a sentence printed twice in a row; returns (offset, sentence)
     of each kept first copy and adds the second copies' input columns to
     ``removed``."""
-    matches = list(_DUPLICATE_SENTENCE.finditer("".join(para.chars)))
+    twice = _sentences_printed_twice(para.text)
     found, removed_before = [], 0
-    for m in matches:
-        sentence = m.group(1)
+    for start, second, end in twice:
+        sentence = para.text[start:second]
         # Offsets after the earlier second copies are gone.
-        found.append((m.start(1) - removed_before, sentence))
+        found.append((start - removed_before, sentence))
         removed_before += len(sentence)
-        removed.extend(_removals(para, m.start(1) + len(sentence), m.end(), "duplicated_text"))
-    if matches:
+        removed.extend(_removals(para, second, end, "duplicated_text"))
+    if twice:
         # Kept pieces between the second copies, joined once: deleting
         # copy by copy would be quadratic on a long paragraph.
         kept = []
         position = 0
-        for m in matches:
-            kept.append((position, m.start(1) + len(m.group(1))))
-            position = m.end()
-        kept.append((position, len(para.chars)))
-        for name in ("chars", "lines", "cols"):
-            values = getattr(para, name)
-            setattr(para, name, list(chain.from_iterable(values[a:b] for a, b in kept)))
+        for _start, second, end in twice:
+            kept.append((position, second))
+            position = end
+        kept.append((position, len(para.text)))
+        para.text = "".join(para.text[a:b] for a, b in kept)
+        para.lines = list(chain.from_iterable(para.lines[a:b] for a, b in kept))
+        para.cols = list(chain.from_iterable(para.cols[a:b] for a, b in kept))
     return found
+
+
+def _sentences_printed_twice(text: str) -> list[tuple[int, int, int]]:
+    """(first copy's start, second copy's start, end) of each sentence
+    printed twice in a row, leftmost first, not overlapping."""
+    out = []
+    m = _SENTENCE_TWICE_AT_START.match(text)
+    if m is not None:
+        out.append((0, m.end(1), m.end()))
+    # The mark before a first copy may be the last character of the
+    # previous second copy.
+    position = out[-1][2] - 1 if out else 0
+    while (m := _SENTENCE_TWICE_AFTER_MARK.search(text, position)) is not None:
+        out.append((m.start(1), m.end(1), m.end()))
+        position = m.end() - 1
+    return out

@@ -7,6 +7,8 @@ live in data files.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 _CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -31,6 +33,24 @@ BOX_MARK = regex.compile(r"^专栏\s*(?P<num>\d{1,2})")
 TABLE_CAPTION_MARK = regex.compile(r"^表\s*\d{1,2}(?:[-－—.．]\d{1,2})?\s*\p{Han}")
 
 TERMINAL_PUNCT = "。；：！？…”』」）"
+
+# starts_item's marks as one pattern each way (every mark is anchored with ^,
+# so an alternation matches where any one of them does).
+_ITEM_MARKS = (
+    ISSUE_MARK,
+    SUB_MARK,
+    MEASURE_MARK,
+    PAREN_NUM_MARK,
+    CIRCLED_MARK,
+    ANNEX_MARK,
+    CHAPTER_MARK,
+    BOX_MARK,
+    TABLE_CAPTION_MARK,
+)
+_ITEM_START = regex.compile("|".join(f"(?:{mark.pattern})" for mark in _ITEM_MARKS))
+_ITEM_START_AFTER_END = regex.compile(
+    "|".join(f"(?:{mark.pattern})" for mark in (*_ITEM_MARKS, MEASURE_MARK_DIGIT))
+)
 
 
 def cn_to_int(numeral: str) -> int:
@@ -64,16 +84,14 @@ def starts_item(text: str, *, after_paragraph_end: bool) -> bool:
     "3.2022年9月底前…" after "…。" is a measure; "46.8ug/m3" wrapped from
     the line before is not.
     """
-    if (
-        ISSUE_MARK.match(text)
-        or SUB_MARK.match(text)
-        or MEASURE_MARK.match(text)
-        or PAREN_NUM_MARK.match(text)
-        or CIRCLED_MARK.match(text)
-        or ANNEX_MARK.match(text)
-        or CHAPTER_MARK.match(text)
-        or BOX_MARK.match(text)
-        or TABLE_CAPTION_MARK.match(text)
-    ):
-        return True
-    return after_paragraph_end and bool(MEASURE_MARK_DIGIT.match(text))
+    pattern = _ITEM_START_AFTER_END if after_paragraph_end else _ITEM_START
+    return pattern.match(text) is not None
+
+
+@lru_cache(maxsize=8)
+def label_start(labels: tuple[str, ...]) -> regex.Pattern:
+    """A field label at the start of a text, followed by its colon ("责任单位：").
+    Alternatives are tried in the order given: with the longest labels first,
+    group "label" is the longest label that fits. No labels: never matches."""
+    alternatives = "|".join(regex.escape(label) for label in labels) or "(?!)"
+    return regex.compile(rf"(?P<label>{alternatives})[：:]")
