@@ -40,14 +40,15 @@ from __future__ import annotations
 
 import re
 from array import array
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from itertools import chain
 
 import numpy as np
 import regex
+from pydantic import TypeAdapter
 
 from ..errors import Warnings
 from ..model import Diagnostic, Span, TextRun
@@ -285,13 +286,21 @@ class CleanText:
         breaks[1:] = (lines[1:] != lines[:-1]) | (cols[1:] != cols[:-1] + 1) | newline[1:] | newline[:-1]
         starts = np.flatnonzero(breaks)
         ends = np.append(starts[1:], n)
-        runs = []
-        for start, end in zip(starts.tolist(), ends.tolist()):
-            if newline[start]:
-                continue
-            phys = self.physical[self.origin_line[start]]
-            runs.append(TextRun(start=start, end=end, page=phys.page, line=phys.line, column=self.origin_column[start]))
-        return runs
+        text_runs = ~newline[starts]
+        starts, ends = starts[text_runs], ends[text_runs]
+        physical = self.physical
+        # One validation call for the whole list: cheaper than one per run.
+        return _TEXT_RUNS.validate_python(
+            [
+                {"start": start, "end": end, "page": physical[i].page, "line": physical[i].line, "column": column}
+                for start, end, i, column in zip(
+                    starts.tolist(), ends.tolist(), lines[starts].tolist(), cols[starts].tolist()
+                )
+            ]
+        )
+
+
+_TEXT_RUNS = TypeAdapter(list[TextRun])
 
 
 @dataclass(slots=True)

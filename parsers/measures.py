@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import regex
 
 from ..extract import markers
@@ -15,8 +17,9 @@ _STYLES = {
     "paren": (markers.PAREN_NUM_MARK,),
     "circled": (markers.CIRCLED_MARK,),
 }
-# Where an inline measure number may stand: after the end of a sentence.
-_INLINE_BOUNDARY = regex.compile(r"(?<=[。；;！？])")
+# A measure number may stand after a line break, or inline after the end
+# of a sentence.
+_MEASURE_BOUNDARY = re.compile(r"[\n。；;！？]")
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,7 @@ def split_measures(text: str) -> list[MeasureSlice]:
     style = first[0]
     patterns = _STYLES[style]
     candidates = {0}
-    candidates.update(i + 1 for i, ch in enumerate(text) if ch == "\n")
-    candidates.update(m.start() for m in _INLINE_BOUNDARY.finditer(text))
+    candidates.update(m.end() for m in _MEASURE_BOUNDARY.finditer(text))
     bounds: list[tuple[int, int, str]] = []  # (marker start, text start, label)
     expected = 1
     for pos in sorted(candidates):
