@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -307,7 +306,9 @@ _TEXT_RUNS = TypeAdapter(list[TextRun])
 class _Line:
     index: int  # into SourceText.lines
     text: str  # the normalized line
-    cols: Sequence[int]  # input column of each character of text
+    # [first input column, length] of each run of text's characters that
+    # come from consecutive input columns.
+    columns: list[list[int]]
     right_gap: float | None
     indent: float | None
     # Whether right_gap was measured (PDF) or estimated from the text.
@@ -323,11 +324,52 @@ class _Line:
         return _HAN.search(self.text) is not None
 
 
+# The character map is kept as runs while the text is built: [line,
+# first column, length] for characters that come from consecutive columns
+# of one input line. Repairs that move characters work on the map spelled
+# out character by character (_expand) and turn it back into runs.
+_Run = list[int]
+
+
 @dataclass
 class _Paragraph:
     text: str
-    lines: list[int]  # physical line of each character of text
-    cols: list[int]  # its input column
+    runs: list[_Run]
+
+
+def _add_run(runs: list[_Run], line: int, column: int, length: int) -> None:
+    last = runs[-1] if runs else None
+    if last is not None and last[0] == line and last[1] + last[2] == column:
+        last[2] += length
+    else:
+        runs.append([line, column, length])
+
+
+def _expand(runs: list[_Run]) -> tuple[list[int], list[int]]:
+    """The line and the column of each character."""
+    lines: list[int] = []
+    cols: list[int] = []
+    for line, column, length in runs:
+        lines.extend([line] * length)
+        cols.extend(range(column, column + length))
+    return lines, cols
+
+
+def _runs_of(lines: list[int], cols: list[int]) -> list[_Run]:
+    runs: list[_Run] = []
+    for line, col in zip(lines, cols):
+        _add_run(runs, line, col, 1)
+    return runs
+
+
+def _char_map(runs: list[_Run], length: int) -> tuple[array, array]:
+    """origin_line and origin_column of a text of ``length`` characters."""
+    table = np.fromiter(chain.from_iterable(runs), dtype=np.int64, count=3 * len(runs)).reshape(-1, 3)
+    lines, first_cols, lengths = table[:, 0], table[:, 1], table[:, 2]
+    run_starts = np.cumsum(lengths) - lengths
+    origin_line = np.repeat(lines, lengths)
+    origin_column = np.arange(length) - np.repeat(run_starts - first_cols, lengths)
+    return array("i", origin_line.astype(np.intc).tobytes()), array("i", origin_column.astype(np.intc).tobytes())
 
 
 def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> CleanText:
@@ -363,9 +405,7 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
     texts: list[str] = []
     length = 0  # of the text so far, "\n"s included
-    # Built as lists and converted once: array.extend converts slower.
-    origin_line: list[int] = []
-    origin_column: list[int] = []
+    runs: list[_Run] = []
     duplicate_offsets = []
     cells: dict[int, list[CleanCell]] = {}
     for where, paragraphs in blocks:
@@ -375,23 +415,23 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
             _repair_glyphs(para)
             dups = _drop_duplicate_sentences(para, removed)
             if length:
+                # The newline maps to the column after the last character.
                 texts.append("\n")
                 length += 1
-                origin_line.append(origin_line[-1])
-                origin_column.append(origin_column[-1] + 1)
+                runs[-1][2] += 1
             duplicate_offsets.extend((length + at, sentence) for at, sentence in dups)
             texts.append(para.text)
             length += len(para.text)
-            origin_line.extend(para.lines)
-            origin_column.extend(para.cols)
+            runs.extend(para.runs)
         if where is not None:
             table, row, col = where
             cells.setdefault(table, []).append(CleanCell(row, col, start, length if paragraphs else start))
+    origin_line, origin_column = _char_map(runs, length)
     result = CleanText(
         text="".join(texts),
         physical=source.lines,
-        origin_line=array("i", origin_line),
-        origin_column=array("i", origin_column),
+        origin_line=origin_line,
+        origin_column=origin_column,
         page_count=source.page_count,
         warnings=warnings,
         tables=[CleanTable(cells[k]) for k in sorted(cells)],
@@ -456,13 +496,13 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     is_table = "\t" in raw
     if _NEEDS_DECISION.search(raw) is None:
         # Most lines: nothing to convert or drop.
-        text, cols = raw, range(len(raw))
+        text, columns = raw, [[0, len(raw)]]
     else:
-        text, cols = _normalize_text(raw, is_table)
+        text, columns = _normalize_text(raw, is_table)
     return _Line(
         index,
         text,
-        cols,
+        columns,
         phys.right_gap,
         phys.indent,
         phys.right_gap is not None,
@@ -471,11 +511,20 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     )
 
 
-def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[int]]:
-    """The line's normalized text and the input column of each of its characters."""
+def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[list[int]]]:
+    """The line's normalized text and the input columns of its characters
+    as [first column, length] runs."""
     has_han = _HAN.search(raw) is not None
     pieces: list[str] = []
-    cols: list[int] = []
+    columns: list[list[int]] = []
+
+    def write(text: str, column: int) -> None:
+        pieces.append(text)
+        if columns and columns[-1][0] + columns[-1][1] == column:
+            columns[-1][1] += len(text)
+        else:
+            columns.append([column, len(text)])
+
     last = ""  # the last character written
     n = len(raw)
     pending_space = False
@@ -486,16 +535,13 @@ def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[int]]:
             # pending space), copied whole: a 5 MB line stays fast.
             if pending_space:
                 if last != "\t" and not _is_cjk(last) and not _is_cjk(ch):
-                    pieces.append(" ")
-                    cols.append(col - 1)
+                    write(" ", col - 1)
                 pending_space = False
-            pieces.append(raw[col:end])
-            cols.extend(range(col, end))
+            write(raw[col:end], col)
             last = raw[end - 1]
             continue
         if ch == "\t" and is_table:
-            pieces.append(ch)
-            cols.append(col)
+            write(ch, col)
             last = ch
             pending_space = False
             continue
@@ -503,14 +549,13 @@ def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[int]]:
         if ch == "．" and last.isdigit():
             ch = "."
         if ch.isspace():
-            pending_space = bool(cols)
+            pending_space = bool(pieces)
             continue
         if pending_space:
             # A space survives only between two non-Chinese characters
             # ("PM 2.5" stays, "2022 年" does not).
             if last != "\t" and not _is_cjk(last) and not _is_cjk(ch):
-                pieces.append(" ")
-                cols.append(col - 1)
+                write(" ", col - 1)
             pending_space = False
         if has_han and ch in _TO_FULLWIDTH_IN_CJK:
             ch = _TO_FULLWIDTH_IN_CJK[ch]
@@ -518,17 +563,17 @@ def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[int]]:
             nxt = _next_visible(raw, col + 1, n)
             if nxt is None or _is_cjk(nxt):
                 ch = _TO_FULLWIDTH_BETWEEN_CJK[ch]
-        pieces.append(ch)
-        cols.append(col)
+        write(ch, col)
         last = ch
-    return "".join(pieces), cols
+    return "".join(pieces), columns
 
 
-def _removals(para: _Paragraph, start: int, end: int, reason: str) -> list[Removal]:
-    """para's characters [start, end) as runs of input columns."""
+def _removals(lines: list[int], cols: list[int], start: int, end: int, reason: str) -> list[Removal]:
+    """The characters [start, end) of a map spelled out by _expand, as runs
+    of input columns."""
     out: list[Removal] = []
     for k in range(start, end):
-        line, col = para.lines[k], para.cols[k]
+        line, col = lines[k], cols[k]
         if out and out[-1].line == line and out[-1].end == col:
             out[-1] = Removal(line, out[-1].start, col + 1, reason)
         else:
@@ -579,16 +624,15 @@ def _is_latin_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
-def _join(lines: list[_Line], settings: CleanSettings, label_start: regex.Pattern) -> list[_Paragraph]:
+def _join(lines: list[_Line], settings: CleanSettings, label_start: re.Pattern) -> list[_Paragraph]:
     paragraphs: list[_Paragraph] = []
     pieces: list[str] = []
-    para_lines: list[int] = []
-    para_cols: list[int] = []
+    runs: list[_Run] = []
     prev: _Line | None = None
     for line in lines:
         if prev is not None and _breaks_before(prev, line, settings, label_start):
-            paragraphs.append(_Paragraph("".join(pieces), para_lines, para_cols))
-            pieces, para_lines, para_cols = [], [], []
+            paragraphs.append(_Paragraph("".join(pieces), runs))
+            pieces, runs = [], []
         elif (
             # Chinese text wraps anywhere, Latin words included ("V" / "OCs");
             # only lines of Latin text alone are joined with a space.
@@ -598,19 +642,19 @@ def _join(lines: list[_Line], settings: CleanSettings, label_start: regex.Patter
             and not prev.has_han
             and not line.has_han
         ):
+            # The space maps to the column after the previous character.
             pieces.append(" ")
-            para_lines.append(para_lines[-1])
-            para_cols.append(para_cols[-1] + 1)
+            runs[-1][2] += 1
         pieces.append(line.text)
-        para_lines.extend([line.index] * len(line.text))
-        para_cols.extend(line.cols)
+        for column, length in line.columns:
+            _add_run(runs, line.index, column, length)
         prev = line
     if prev is not None:
-        paragraphs.append(_Paragraph("".join(pieces), para_lines, para_cols))
+        paragraphs.append(_Paragraph("".join(pieces), runs))
     return paragraphs
 
 
-def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings, label_start: regex.Pattern) -> bool:
+def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings, label_start: re.Pattern) -> bool:
     if prev.ends_paragraph or prev.is_table or line.is_table:
         return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
@@ -648,6 +692,7 @@ def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
     ``removed`` as "markup": the characters written for it map into them."""
     if _any_markup().search(para.text) is None:
         return
+    para_lines, para_cols = _expand(para.runs)
     for rule in markup_rules():
         text = para.text
         if rule.pattern.search(text) is None:
@@ -658,12 +703,12 @@ def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
 
         def keep(start: int, end: int) -> None:
             pieces.append(text[start:end])
-            lines.extend(para.lines[start:end])
-            cols.extend(para.cols[start:end])
+            lines.extend(para_lines[start:end])
+            cols.extend(para_cols[start:end])
 
         done = 0
         for m in rule.pattern.finditer(text):
-            removed.extend(_removals(para, m.start(), m.end(), "markup"))
+            removed.extend(_removals(para_lines, para_cols, m.start(), m.end(), "markup"))
             keep(done, m.start())
             source = m.start()
             for ch in m.expand(rule.replacement):
@@ -672,11 +717,12 @@ def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
                 if found >= 0:
                     source = found + 1
                 pieces.append(ch)
-                lines.append(para.lines[at])
-                cols.append(para.cols[at])
+                lines.append(para_lines[at])
+                cols.append(para_cols[at])
             done = m.end()
         keep(done, len(text))
-        para.text, para.lines, para.cols = "".join(pieces), lines, cols
+        para.text, para_lines, para_cols = "".join(pieces), lines, cols
+    para.runs = _runs_of(para_lines, para_cols)
 
 
 def _repair_glyphs(para: _Paragraph) -> None:
@@ -712,25 +758,29 @@ def _drop_duplicate_sentences(para: _Paragraph, removed: list[Removal]) -> list[
     of each kept first copy and adds the second copies' input columns to
     ``removed``."""
     twice = _sentences_printed_twice(para.text)
+    if not twice:
+        return []
+    lines, cols = _expand(para.runs)
     found, removed_before = [], 0
     for start, second, end in twice:
         sentence = para.text[start:second]
         # Offsets after the earlier second copies are gone.
         found.append((start - removed_before, sentence))
         removed_before += len(sentence)
-        removed.extend(_removals(para, second, end, "duplicated_text"))
-    if twice:
-        # Kept pieces between the second copies, joined once: deleting
-        # copy by copy would be quadratic on a long paragraph.
-        kept = []
-        position = 0
-        for _start, second, end in twice:
-            kept.append((position, second))
-            position = end
-        kept.append((position, len(para.text)))
-        para.text = "".join(para.text[a:b] for a, b in kept)
-        para.lines = list(chain.from_iterable(para.lines[a:b] for a, b in kept))
-        para.cols = list(chain.from_iterable(para.cols[a:b] for a, b in kept))
+        removed.extend(_removals(lines, cols, second, end, "duplicated_text"))
+    # Kept pieces between the second copies, joined once: deleting copy by
+    # copy would be quadratic on a long paragraph.
+    kept = []
+    position = 0
+    for _start, second, end in twice:
+        kept.append((position, second))
+        position = end
+    kept.append((position, len(para.text)))
+    para.text = "".join(para.text[a:b] for a, b in kept)
+    para.runs = _runs_of(
+        list(chain.from_iterable(lines[a:b] for a, b in kept)),
+        list(chain.from_iterable(cols[a:b] for a, b in kept)),
+    )
     return found
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import regex
 
 from ..extract import markers
 
@@ -36,7 +36,7 @@ class LabelVocabulary:
     cross_reference_prefixes: tuple[str, ...] = ()
     # Longest first, so "整改责任单位" wins over a shorter label it contains.
     labels: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    _label_start: regex.Pattern = field(init=False, repr=False, compare=False)
+    _label_start: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", tuple(sorted(self.role_of, key=len, reverse=True)))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 import regex
 
@@ -17,6 +16,9 @@ _STYLES = {
     "paren": (markers.PAREN_NUM_MARK,),
     "circled": (markers.CIRCLED_MARK,),
 }
+# The marks are compiled with re or regex (see markers).
+Pattern = re.Pattern | regex.Pattern
+Match = re.Match | regex.Match
 # A measure number may stand after a line break, or inline after the end
 # of a sentence.
 _MEASURE_BOUNDARY = re.compile(r"[\n。；;！？]")
@@ -31,7 +33,7 @@ class MeasureSlice:
     end: int
 
 
-def _number(match: regex.Match, style: str) -> int:
+def _number(match: Match, style: str) -> int:
     num = match.group("num")
     return markers.circled_to_int(num) if style == "circled" else int(num)
 
@@ -40,13 +42,13 @@ def _number(match: regex.Match, style: str) -> int:
 _MARKER_WINDOW = 8
 
 
-def _match_at(pattern: regex.Pattern, text: str, pos: int) -> regex.Match | None:
+def _match_at(pattern: Pattern, text: str, pos: int) -> Match | None:
     # The marker patterns are anchored with ^, which Pattern.match(text, pos)
     # does not honour at pos: match a short window instead.
     return pattern.match(text[pos : pos + _MARKER_WINDOW])
 
 
-def _match_style(text: str) -> tuple[str, regex.Match] | None:
+def _match_style(text: str) -> tuple[str, Match] | None:
     for style, patterns in _STYLES.items():
         for pattern in patterns:
             m = _match_at(pattern, text, 0)
