@@ -57,20 +57,34 @@ class TextLine:
 
 def group_lines(pieces: list[Piece]) -> list[TextLine]:
     """Lines, top to bottom; empty lines are dropped."""
-    by_top = sorted(pieces, key=lambda p: p.top)
-    clusters: list[list[Piece]] = []
-    last_top = None
-    for p in by_top:
-        if last_top is None or p.top - last_top > Y_TOLERANCE:
-            clusters.append([])
-        clusters[-1].append(p)
-        last_top = p.top
     lines = []
-    for cluster in clusters:
-        line = make_line(_dedupe(sorted(cluster, key=lambda p: p.x0)))
-        if line is not None:
-            lines.append(line)
+    cluster: list[Piece] = []
+    last_top = 0.0
+    for p in sorted(pieces, key=_top):
+        if cluster and p.top - last_top > Y_TOLERANCE:
+            _add_line(lines, cluster)
+            cluster = []
+        cluster.append(p)
+        last_top = p.top
+    if cluster:
+        _add_line(lines, cluster)
     return lines
+
+
+def _top(p: Piece) -> float:
+    return p.top
+
+
+def _x0(p: Piece) -> float:
+    return p.x0
+
+
+def _add_line(lines: list[TextLine], cluster: list[Piece]) -> None:
+    if len(cluster) > 1:
+        cluster = _dedupe(sorted(cluster, key=_x0))
+    line = make_line(cluster)
+    if line is not None:
+        lines.append(line)
 
 
 def _dedupe(pieces: list[Piece]) -> list[Piece]:
@@ -90,21 +104,23 @@ def _dedupe(pieces: list[Piece]) -> list[Piece]:
 
 def make_line(pieces: list[Piece]) -> TextLine | None:
     """One line of pieces given left to right; None if all are blank."""
-    words: list[list[Piece]] = []
+    words: list[str] = []
+    visible: list[Piece] = []
     prev: Piece | None = None
     for p in pieces:
         if p.text.isspace():
             prev = None
             continue
         if prev is None or p.x0 > prev.x1 + X_TOLERANCE:
-            words.append([])
-        words[-1].append(p)
+            words.append(p.text)
+        else:
+            words[-1] += p.text
+        visible.append(p)
         prev = p
-    if not words:
+    if not visible:
         return None
-    visible = [p for word in words for p in word]
     return TextLine(
-        text=" ".join("".join(p.text for p in word) for word in words),
+        text=" ".join(words),
         x0=min(p.x0 for p in visible),
         x1=max(p.x1 for p in visible),
         top=min(p.top for p in visible),
