@@ -119,6 +119,9 @@ def make_line(pieces: list[Piece]) -> TextLine | None:
         prev = p
     if not visible:
         return None
+    if len(visible) == 1:
+        only = visible[0]
+        return TextLine(only.text, only.x0, only.x1, only.top, visible)
     return TextLine(
         text=" ".join(words),
         x0=min(p.x0 for p in visible),
