@@ -23,7 +23,9 @@ here; every word that gives them a meaning (底, 前, 起, 截至, 上半年, �
 from __future__ import annotations
 
 import calendar
+import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -297,6 +299,12 @@ _MONTH_CN = r"(?P<month>十[一二]?|[一二三四五六七八九])月(?:份)?"
 _DAY = r"(?P<day>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])(?!\d)[日号]"
 
 
+_TITLE = regex.compile(r"《[^《》]*》")
+_DATE_UNIT = regex.compile(r"[年月日号]")
+# A year printed in digits, also one that opens a range ("2022—2023年").
+_PRINTED_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?=年|\s*[—－\-–~～至到])")
+
+
 def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
@@ -309,6 +317,11 @@ class _Patterns:
         marks = _alternation(voc.end_marks + voc.start_marks)
         after_month = rf"(?:{_DAY}|(?P<mark>{marks}))?"
         after_period = rf"(?P<mark>{marks})?"
+        # A date begins with a digit, a Chinese numeral or a period word:
+        # the only places the date pattern is tried (see _dates_in).
+        self.date_start = re.compile(
+            "[0-9" + re.escape(_CN_DIGITS + "十" + "".join({word[0] for word in voc.periods})) + "]"
+        )
         self.date = regex.compile(
             rf"""
             {_YEAR}
@@ -336,6 +349,7 @@ class _Patterns:
         self.immediate = regex.compile(_alternation(voc.immediate))
         self.ongoing = regex.compile(_alternation(voc.ongoing))
         self.clause_prefix = regex.compile(rf"(?:{_alternation(voc.clause_prefixes)})?")
+        self.clause_prefix_before = regex.compile(rf"(?:{self.clause_prefix.pattern})$")
         self.start_after = tuple(sorted(voc.start_after, key=len, reverse=True))
         self.reference_after = tuple(sorted(voc.reference_after, key=len, reverse=True))
         self.start_before = tuple(sorted(voc.start_before, key=len, reverse=True))
@@ -410,10 +424,10 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
     """Every date in the text, classified by its own context (words right
     before and after it), not yet by its place in a clause."""
     pats = voc._patterns
-    titles = [(m.start(), m.end()) for m in regex.finditer(r"《[^《》]*》", text)]
-    ranges = [(m.start(), m.end()) for m in pats.range.finditer(text) if regex.search(r"[年月日号]", m.group())]
+    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)]
+    ranges = [(m.start(), m.end()) for m in pats.range.finditer(text) if _DATE_UNIT.search(m.group())]
     hits: list[_Hit] = []
-    for m in pats.date.finditer(text):
+    for m in _dates_in(text, pats):
         start, end = m.start(), m.end()
         year = _cn_number(m.group("year")) if m.group("year") else None
         month = _cn_number(m.group("month")) if m.group("month") else None
@@ -479,6 +493,18 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
     return hits
 
 
+def _dates_in(text: str, pats: _Patterns) -> Iterator[regex.Match]:
+    """What ``pats.date.finditer(text)`` gives, trying the pattern only
+    where a date can begin."""
+    taken = 0
+    for start in pats.date_start.finditer(text):
+        if start.start() >= taken:
+            m = pats.date.match(text, start.start())
+            if m is not None:
+                taken = m.end()
+                yield m
+
+
 def _valid_day(year: int | None, month: int | None, day: int) -> bool:
     if month is None or not (1 <= month <= 12):
         return False
@@ -493,7 +519,7 @@ def _years_before(hits: list[_Hit], text: str, pos: int) -> int | None:
     for h in hits:
         if h.year is not None and h.start < pos and (best is None or h.start > best[0]):
             best = (h.start, h.year)
-    for m in regex.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?=年|\s*[—－\-–~～至到])", text[:pos]):
+    for m in _PRINTED_YEAR.finditer(text, 0, pos):
         if best is None or m.start() > best[0]:
             best = (m.start(), int(m.group(1)))
     return best[1] if best else None
@@ -630,7 +656,7 @@ def _cover_before(text: str, start: int, cover, pats: _Patterns) -> None:
             if before.endswith(w):
                 cover(start - len(w), start)
                 return
-    m = regex.search(rf"(?:{pats.clause_prefix.pattern})$", before)
+    m = pats.clause_prefix_before.search(before)
     if m:
         cover(m.start(), m.end())
 
@@ -651,8 +677,9 @@ def _read_numeric(m: regex.Match) -> DeadlineReading:
 # --------------------------------------------------------------------------
 # Dated clauses
 
-_HARD_BREAK = regex.compile(r"[；;。！？!?\n]")
+_HARD_BREAK = "；;。！？!?\n"
 _SOFT_BREAK = "，,"
+_BREAK = regex.compile(f"[{regex.escape(_HARD_BREAK + _SOFT_BREAK)}]")
 _STRIP = " \t\r\n\u3000，,。；;：:、！？!?"
 # A measure number left at the start of the text ("1.2022年底前……").
 _LEADING_NUMBER = regex.compile(r"\s*(?:\d{1,3}[.．、]|（\d{1,3}）|[\u2460-\u2473])")
@@ -694,12 +721,11 @@ def find_dated_clauses(
     # Clause bounds.
     bounds: list[tuple[int, int]] = []
     seg_start = first
-    for i in range(first, len(text) + 1):
-        at_end = i == len(text)
-        if at_end or _HARD_BREAK.match(text, i):
+    for i in (*(m.start() for m in _BREAK.finditer(text, first)), len(text)):
+        if i == len(text) or text[i] not in _SOFT_BREAK:
             bounds.append((seg_start, i))
             seg_start = i + 1
-        elif text[i] in _SOFT_BREAK:
+        else:
             j = i + 1
             while j < len(text) and text[j].isspace():
                 j += 1

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import regex
 
-from .gazetteer import Collective, Department, Gazetteer, Level, Region, fold, load_gazetteer
+from .gazetteer import Collective, Department, EnterpriseRules, Gazetteer, Level, Region, fold, load_gazetteer
 
 __all__ = [
     "Mention",
@@ -610,41 +610,39 @@ def _in_titles(pos: int, titles: list[tuple[int, int]]) -> bool:
 def _unit_mentions(text: str, gz: Gazetteer, titles) -> list[Mention]:
     autonomous = next((r for r in gz.regions if r.level == "autonomous_region"), None)
     mentions: list[Mention] = []
-    pos = 0
-    while pos < len(text):
-        mention = None
-        if gz.may_start_name(text[pos]) and not _in_titles(pos, titles):
-            mention = _collective_at(text, pos, gz) or _region_mention_at(text, pos, gz)
-            if mention is None and autonomous is not None:
-                mention = _hall_at(text, pos, gz, autonomous)
-        if mention is None:
-            pos += 1
+    taken = 0  # the end of the last mention: mentions do not overlap
+    for pos in gz.name_starts(text):
+        if pos < taken or _in_titles(pos, titles):
             continue
-        mentions.append(mention)
-        pos = mention.end
+        mention = _collective_at(text, pos, gz) or _region_mention_at(text, pos, gz)
+        if mention is None and autonomous is not None:
+            mention = _hall_at(text, pos, gz, autonomous)
+        if mention is not None:
+            mentions.append(mention)
+            taken = mention.end
     return mentions
 
 
 def _collective_at(text: str, pos: int, gz: Gazetteer) -> Mention | None:
-    for phrase in gz.collective_phrases():
-        if text.startswith(phrase, pos):
-            collective = gz.collective(phrase)
-            if collective.region is None:
-                return None  # "有关部门" in running text names nobody in particular
-            return Mention(phrase, collective.name, "collective", collective.region, pos, pos + len(phrase),
-                           place=collective.region, collective=True)
-    return None
+    found = gz.collective_at(text, pos)
+    if found is None:
+        return None
+    collective, end = found
+    if collective.region is None:
+        return None  # "有关部门" in running text names nobody in particular
+    return Mention(text[pos:end], collective.name, "collective", collective.region, pos, end,
+                   place=collective.region, collective=True)
 
 
 def _region_mention_at(text: str, pos: int, gz: Gazetteer) -> Mention | None:
-    found = next(gz.regions_at(text, pos, running_text=True), None)
+    found = gz.region_at(text, pos, running_text=True)
     if found is None:
         return None
     region, end = found
     for dept, dend in gz.departments_at(region.scope, text, end):
         return Mention(text[pos:dend], dept.unit_name(region), "department", region.top, pos, dend,
                        place=region.name, organ=dept.name)
-    for alias in sorted(gz.party_aliases + gz.government_aliases, key=len, reverse=True):
+    for alias in _organ_aliases(gz):
         if not text.startswith(alias, end):
             continue
         after = text[end + len(alias) : end + len(alias) + 1]
@@ -672,10 +670,7 @@ def _enterprise_mentions(text: str, gz: Gazetteer, titles, units: list[Mention])
     rules = gz.enterprise
     if not rules.suffixes:
         return []
-    suffix = "|".join(map(regex.escape, rules.suffixes))
-    group = regex.escape(_GROUP_IN_NAME)
-    # "集团有限公司" and "（集团）有限公司" end one name.
-    pattern = regex.compile(rf"(?:{group}|集团)?(?:{suffix})")
+    pattern = _enterprise_end(rules)
     unit_at_end = {m.end: m for m in units}
     mentions: list[Mention] = []
     floor = 0
@@ -699,6 +694,20 @@ def _enterprise_mentions(text: str, gz: Gazetteer, titles, units: list[Mention])
         )
         floor = m.end()
     return mentions
+
+
+@lru_cache(maxsize=8)
+def _enterprise_end(rules: EnterpriseRules) -> regex.Pattern:
+    """Where an enterprise name ends: a suffix; "集团有限公司" and
+    "（集团）有限公司" end one name."""
+    suffix = "|".join(map(regex.escape, rules.suffixes))
+    return regex.compile(rf"(?:{regex.escape(_GROUP_IN_NAME)}|集团)?(?:{suffix})")
+
+
+@lru_cache(maxsize=8)
+def _organ_aliases(gz: Gazetteer) -> tuple[str, ...]:
+    """The party's and the government's aliases, longest first."""
+    return tuple(sorted(gz.party_aliases + gz.government_aliases, key=len, reverse=True))
 
 
 def _in_not_word(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
@@ -731,7 +740,7 @@ def _name_start(text: str, suffix_start: int, floor: int, gz: Gazetteer, units: 
         if at != -1:
             start = at + len(word)
     for joiner in gz.enterprise.joiners:
-        if text.startswith(joiner, start) and next(gz.regions_at(text, start), None) is None:
+        if text.startswith(joiner, start) and gz.region_at(text, start) is None:
             start += len(joiner)
             break
     return start
