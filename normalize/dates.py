@@ -31,7 +31,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 import regex
 
@@ -317,10 +317,11 @@ class _Patterns:
         marks = _alternation(voc.end_marks + voc.start_marks)
         after_month = rf"(?:{_DAY}|(?P<mark>{marks}))?"
         after_period = rf"(?P<mark>{marks})?"
-        # A date begins with a digit, a Chinese numeral or a period word:
-        # the only places the date pattern is tried (see _dates_in).
+        # A date begins with a digit that opens a number, a Chinese numeral
+        # or a period word: the only places the date pattern is tried (see
+        # _dates_in).
         self.date_start = re.compile(
-            "[0-9" + re.escape(_CN_DIGITS + "十" + "".join({word[0] for word in voc.periods})) + "]"
+            "(?<![0-9])[0-9]|[" + re.escape(_CN_DIGITS + "十" + "".join({word[0] for word in voc.periods})) + "]"
         )
         self.date = regex.compile(
             rf"""
@@ -349,7 +350,10 @@ class _Patterns:
         self.immediate = regex.compile(_alternation(voc.immediate))
         self.ongoing = regex.compile(_alternation(voc.ongoing))
         self.clause_prefix = regex.compile(rf"(?:{_alternation(voc.clause_prefixes)})?")
-        self.clause_prefix_before = regex.compile(rf"(?:{self.clause_prefix.pattern})$")
+        self.clause_prefixes = tuple(sorted(voc.clause_prefixes, key=len, reverse=True))
+        # "每年6月底前"; "每年底前" shares its 年 with the date "年底".
+        self.recurrence_before = tuple(voc.recurrence)
+        self.recurrence_sharing = tuple(word for word in voc.recurrence if len(word) > 1)
         self.start_after = tuple(sorted(voc.start_after, key=len, reverse=True))
         self.reference_after = tuple(sorted(voc.reference_after, key=len, reverse=True))
         self.start_before = tuple(sorted(voc.start_before, key=len, reverse=True))
@@ -378,8 +382,7 @@ def _cn_number(s: str) -> int:
 _Kind = Literal["deadline", "bare", "start", "reference", "range", "recurring", "relative", "title", "invalid"]
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):  # a tuple: built for every date of every text
     start: int
     end: int  # after the date itself (with 底/末/初)
     raw_end: int  # after its deadline suffix (前/之前/以前/内), if any
@@ -438,15 +441,6 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
         suffixed = bool(sm) and not (mark in voc.start_marks or (period is not None and period.start))
         raw_end = sm.end() if suffixed else end
 
-        def recurring() -> bool:
-            # "每年6月底前"; "每年底前" shares its 年 with the date "年底".
-            for word in voc.recurrence:
-                if text.endswith(word, 0, start):
-                    return True
-                if len(word) > 1 and text.endswith(word, 0, start + 1) and start + 1 >= len(word):
-                    return True
-            return False
-
         relative = False
         if year is None:
             # "今年年底", "今年8月底", "上年底", "三年内", "前三季度": a year
@@ -469,7 +463,7 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
             kind = "invalid"
         elif range_span is not None:
             kind = "range"
-        elif recurring():
+        elif text.endswith(pats.recurrence_before, 0, start) or text.endswith(pats.recurrence_sharing, 0, start + 1):
             kind = "recurring"
         elif relative:
             kind = "relative"
@@ -525,17 +519,13 @@ def _years_before(hits: list[_Hit], text: str, pos: int) -> int | None:
     return best[1] if best else None
 
 
+# Full-width digits and full stop as ASCII.
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "．": "."})
+
+
 def _normalize(raw: str) -> str:
-    out = []
-    for ch in raw:
-        if "０" <= ch <= "９":
-            ch = chr(ord(ch) - 0xFEE0)
-        elif ch in "．":
-            ch = "."
-        if ch.isspace():
-            continue
-        out.append(ch)
-    return "".join(out)
+    """Half-width digits, no whitespace."""
+    return "".join(raw.translate(_HALF_WIDTH).split())
 
 
 # --------------------------------------------------------------------------
@@ -650,15 +640,11 @@ def read_deadline(
 
 
 def _cover_before(text: str, start: int, cover, pats: _Patterns) -> None:
-    before = text[:start]
-    for words in (pats.reference_before, pats.start_before):
-        for w in words:
-            if before.endswith(w):
+    for words in (pats.reference_before, pats.start_before, pats.clause_prefixes):
+        for w in words:  # longest first
+            if text.endswith(w, 0, start):
                 cover(start - len(w), start)
                 return
-    m = pats.clause_prefix_before.search(before)
-    if m:
-        cover(m.start(), m.end())
 
 
 def _read_numeric(m: regex.Match) -> DeadlineReading:

@@ -37,6 +37,7 @@ __all__ = [
     "Scope",
     "fold",
     "load_gazetteer",
+    "starts_pattern",
 ]
 
 # The model says what a unit level is; the gazetteer only uses it.
@@ -171,6 +172,10 @@ class Gazetteer:
         """The first of :meth:`regions_at`, or None."""
         return (self._index.safe_regions if running_text else self._index.regions).longest_at(text, pos)
 
+    def region_aliases(self, *, running_text: bool = False) -> Collection[str]:
+        """Every (folded) region alias; ``running_text`` leaves out short forms."""
+        return (self._index.safe_regions if running_text else self._index.regions).value_of.keys()
+
     @property
     def prefectures(self) -> tuple[Region, ...]:
         return tuple(r for r in self.regions if r.level == "prefecture")
@@ -191,6 +196,10 @@ class Gazetteer:
         """Departments of ``scope`` whose alias starts ``text`` at ``pos``, longest first."""
         return self._index.departments[scope].at(text, pos)
 
+    def department_aliases(self, scope: Scope) -> Collection[str]:
+        """Every (folded) department alias of ``scope``."""
+        return self._index.departments[scope].value_of.keys()
+
     # -- collectives ---------------------------------------------------------
 
     def collective(self, phrase: str) -> Collective | None:
@@ -201,11 +210,14 @@ class Gazetteer:
         phrase), with the end of the phrase; None when none does."""
         return self._index.collectives.longest_at(text, pos)
 
-    def name_starts(self, text: str) -> Iterator[int]:
-        """The places of ``text`` where a name running text is searched for
-        begins (a region alias but no short form, a department alias, a
-        collective phrase), in order."""
-        return (m.start() for m in self._index.name_start.finditer(text))
+    def collective_phrases(self) -> Collection[str]:
+        """Every (folded) collective phrase."""
+        return self._index.collective_of.keys()
+
+    @property
+    def collective_parts(self) -> int:
+        """The most parts ("、"-separated) a collective phrase has."""
+        return self._index.collective_parts
 
 
 class _PrefixTable(Generic[V]):
@@ -234,9 +246,10 @@ class _PrefixTable(Generic[V]):
         return next(self.at(text, pos), None)
 
 
-def _starts_pattern(names: Collection[str]) -> re.Pattern:
-    """A pattern matching (empty) where any of ``names`` begins. The names
-    are folded into a trie ("自治区(?:党委|…)") behind a class of their first
+def starts_pattern(names: Iterable[str]) -> re.Pattern:
+    """A pattern matching (empty) where any of ``names`` begins: finditer
+    gives every such place of a text, overlapping names too. The names are
+    folded into a trie ("自治区(?:党委|…)") behind a class of their first
     characters, so that most places of a text are passed over at once; the
     standard ``re`` engine does that skip, ``regex`` does not."""
     trie: dict = {}
@@ -290,11 +303,7 @@ class _Index:
             for phrase in collective.phrases:
                 _claim(self.collective_of, phrase, collective, "collective phrase")
         self.collectives = _PrefixTable(self.collective_of)
-        # Every name running text is searched for: most places of a text
-        # start none and are passed over by one search.
-        self.name_start = _starts_pattern(
-            {*self.safe_region_of, *self.collective_of, *(alias for _, alias in self.department_of)}
-        )
+        self.collective_parts = max((phrase.count("、") + 1 for phrase in self.collective_of), default=0)
 
 
 def _claim(index: dict, key, value, what: str) -> None:

@@ -25,13 +25,24 @@ only the grammar of unit lists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 
-from .gazetteer import Collective, Department, EnterpriseRules, Gazetteer, Level, Region, fold, load_gazetteer
+from .gazetteer import (
+    Collective,
+    Department,
+    EnterpriseRules,
+    Gazetteer,
+    Level,
+    Region,
+    fold,
+    load_gazetteer,
+    starts_pattern,
+)
 
 __all__ = [
     "Mention",
@@ -128,22 +139,32 @@ def _split(raw: str, start: int, end: int, separators: str) -> list[_Piece]:
     """Pieces of raw[start:end] between separators outside parentheses,
     trimmed; offsets into raw."""
     pieces, depth, begin = [], 0, start
-    for i in range(start, end + 1):
-        ch = raw[i] if i < end else None
-        if ch is not None and ch in _OPEN:
+    for m in _marks(separators).finditer(raw, start, end):
+        ch = m.group()
+        if ch in _OPEN:
             depth += 1
-        elif ch is not None and ch in _CLOSE:
+        elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif ch is None or (depth == 0 and ch in separators):
-            a, b = begin, i
-            while a < b and _trimmed(raw[a]):
-                a += 1
-            while b > a and _trimmed(raw[b - 1]):
-                b -= 1
-            if a < b:
-                pieces.append(_Piece(fold(raw[a:b]), a, b))
-            begin = i + 1
+        elif depth == 0:
+            _add_piece(raw, begin, m.start(), pieces)
+            begin = m.end()
+    _add_piece(raw, begin, end, pieces)
     return pieces
+
+
+@lru_cache(maxsize=4)
+def _marks(separators: str) -> regex.Pattern:
+    """The characters _split acts on: parentheses and ``separators``."""
+    return regex.compile(f"[{regex.escape(_OPEN + _CLOSE + separators)}]")
+
+
+def _add_piece(raw: str, a: int, b: int, pieces: list[_Piece]) -> None:
+    while a < b and _trimmed(raw[a]):
+        a += 1
+    while b > a and _trimmed(raw[b - 1]):
+        b -= 1
+    if a < b:
+        pieces.append(_Piece(fold(raw[a:b]), a, b))
 
 
 # --------------------------------------------------------------------------
@@ -303,6 +324,7 @@ def _resolve_items(items: list[_Piece], gz: Gazetteer, context: _Context, out: _
     that takes the pending regions of its kind and the suffix-only items
     after it."""
     pending: list[_Item] = []
+    collective_spans = _collective_spans(items, gz)
 
     def flush() -> None:
         out.units.extend(_region_unit(item) for item in pending)
@@ -311,9 +333,8 @@ def _resolve_items(items: list[_Piece], gz: Gazetteer, context: _Context, out: _
     i = 0
     while i < len(items):
         # A collective phrase may span items ("相关地、州、市人民政府").
-        span = _collective_span(items, i, gz)
-        if span:
-            j, collective = span
+        if i in collective_spans:
+            j, collective = collective_spans[i]
             flush()
             piece = _Piece("、".join(p.text for p in items[i:j]), items[i].start, items[j - 1].end)
             out.units.append(_listed_collective(piece, collective))
@@ -353,7 +374,7 @@ def _resolve_items(items: list[_Piece], gz: Gazetteer, context: _Context, out: _
             continue
         pending.clear()
         j = i if item.region is None else i + 1
-        while j < len(items) and not _collective_span(items, j, gz):
+        while j < len(items) and j not in collective_spans:
             nxt = _read_item(items[j], gz)
             if not nxt.suffix_only:
                 break
@@ -373,12 +394,18 @@ def _reads_in(item: _Item, region: Region, gz: Gazetteer, stems: bool) -> bool:
     return stems and gz.department_by_stem(region.scope, item.rest) is not None
 
 
-def _collective_span(items: list[_Piece], i: int, gz: Gazetteer):
-    for j in range(len(items), i, -1):
-        collective = gz.collective("、".join(p.text for p in items[i:j]))
-        if collective is not None:
-            return j, collective
-    return None
+def _collective_spans(items: list[_Piece], gz: Gazetteer) -> dict[int, tuple[int, Collective]]:
+    """Items that open a collective phrase spanning items ("相关地、州、市人民政府"):
+    where the longest such phrase ends, and its collective. A phrase of n
+    parts joins at most n items (an item may hold a "、" in parentheses)."""
+    spans = {}
+    for i in range(len(items)):
+        for j in range(min(len(items), i + gz.collective_parts), i, -1):
+            collective = gz.collective("、".join(p.text for p in items[i:j]))
+            if collective is not None:
+                spans[i] = (j, collective)
+                break
+    return spans
 
 
 def _emit_run(
@@ -611,7 +638,8 @@ def _unit_mentions(text: str, gz: Gazetteer, titles) -> list[Mention]:
     autonomous = next((r for r in gz.regions if r.level == "autonomous_region"), None)
     mentions: list[Mention] = []
     taken = 0  # the end of the last mention: mentions do not overlap
-    for pos in gz.name_starts(text):
+    for start in _mention_starts(gz).finditer(text):
+        pos = start.start()
         if pos < taken or _in_titles(pos, titles):
             continue
         mention = _collective_at(text, pos, gz) or _region_mention_at(text, pos, gz)
@@ -621,6 +649,15 @@ def _unit_mentions(text: str, gz: Gazetteer, titles) -> list[Mention]:
             mentions.append(mention)
             taken = mention.end
     return mentions
+
+
+@lru_cache(maxsize=8)
+def _mention_starts(gz: Gazetteer) -> re.Pattern:
+    """Where a unit mention can begin: a region alias (no short form), a
+    collective phrase, or a department of the autonomous region ending in 厅
+    (the one kind of department taken without its region, see _hall_at)."""
+    halls = (alias for alias in gz.department_aliases("region") if alias.endswith("厅"))
+    return starts_pattern((*gz.region_aliases(running_text=True), *gz.collective_phrases(), *halls))
 
 
 def _collective_at(text: str, pos: int, gz: Gazetteer) -> Mention | None:
