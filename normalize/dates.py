@@ -317,11 +317,14 @@ class _Patterns:
         marks = _alternation(voc.end_marks + voc.start_marks)
         after_month = rf"(?:{_DAY}|(?P<mark>{marks}))?"
         after_period = rf"(?P<mark>{marks})?"
-        # A date begins with a digit that opens a number, a Chinese numeral
-        # or a period word: the only places the date pattern is tried (see
-        # _dates_in).
+        # A date begins with a digit that opens a number (the patterns that
+        # begin with a digit look behind for none), a Chinese numeral or a
+        # period word: the only places the date pattern is tried (see
+        # _dates_in). One class then a look behind: re skips to the class.
+        initials = _CN_DIGITS + "十" + "".join({word[0] for word in voc.periods})
+        inner_digits = "".join(d for d in "0123456789" if d not in initials)
         self.date_start = re.compile(
-            "(?<![0-9])[0-9]|[" + re.escape(_CN_DIGITS + "十" + "".join({word[0] for word in voc.periods})) + "]"
+            f"[0-9{re.escape(initials)}]" + (f"(?<![0-9][{inner_digits}])" if inner_digits else "")
         )
         self.date = regex.compile(
             rf"""

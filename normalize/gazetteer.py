@@ -59,7 +59,10 @@ _ASCII_PARENS = str.maketrans({"(": "（", ")": "）"})
 def fold(text: str) -> str:
     """The form names are compared in: full-width parentheses, no whitespace
     (PDF extraction leaves stray spaces inside names)."""
-    return _SPACE.sub("", text.translate(_ASCII_PARENS))
+    text = text.translate(_ASCII_PARENS)
+    if text.split() == [text]:
+        return text  # no whitespace: the common case, without the regex
+    return _SPACE.sub("", text)
 
 
 V = TypeVar("V")

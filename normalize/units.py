@@ -604,10 +604,12 @@ def covers_region(units: Iterable[ResolvedUnit], region_name: str, gazetteer: Ga
 # Mentions in running text
 
 _HAN = regex.compile(r"\p{Han}")
-_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z]")
 _TITLE = regex.compile(r"《[^《》]*》")
 _PLACE_LEVELS = ("autonomous_region", "prefecture", "county", "corps", "division")
 _GROUP_IN_NAME = "（集团）"  # "新疆闽新钢铁（集团）有限公司"
+# What ends an enterprise name, looking back from its suffix: a character no
+# name holds, but not the parentheses of "（集团）". Searched right to left.
+_NAME_BREAK = regex.compile(rf"(?r){regex.escape(_GROUP_IN_NAME)}|[^\p{{Han}}A-Za-z]")
 _ENTERPRISE_WINDOW = 30  # longest enterprise name looked for, in characters
 
 
@@ -760,19 +762,20 @@ def _name_start(text: str, suffix_start: int, floor: int, gz: Gazetteer, units: 
     nearest character that is no part of a name, unit mention or word of
     ``before``; a joiner ("和") in front is dropped."""
     start = floor
-    i = suffix_start - 1
-    while i >= floor:
-        if text.startswith(_GROUP_IN_NAME, i - len(_GROUP_IN_NAME) + 1):
-            i -= len(_GROUP_IN_NAME)
-            continue
-        if not _NAME_CHAR.match(text[i]):
-            start = i + 1
+    # Right to left; a "（集团）" that ends at or after floor is passed over whole.
+    for m in _NAME_BREAK.finditer(text, max(0, floor - len(_GROUP_IN_NAME) + 1), suffix_start):
+        if m.end() <= floor:
             break
-        i -= 1
+        if m.group() != _GROUP_IN_NAME:
+            start = m.end()
+            break
     for unit in units:
         if start <= unit.end <= suffix_start:
             start = unit.end
+    window = set(text[start:suffix_start])
     for word in gz.enterprise.before:
+        if word[0] not in window:
+            continue  # not in the window: no need to search
         at = text.rfind(word, start, suffix_start)
         if at != -1:
             start = at + len(word)
