@@ -430,8 +430,12 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
     """Every date in the text, classified by its own context (words right
     before and after it), not yet by its place in a clause."""
     pats = voc._patterns
-    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)]
-    ranges = [(m.start(), m.end()) for m in pats.range.finditer(text) if _DATE_UNIT.search(m.group())]
+    # Most texts hold no title and no range connector: looking for the
+    # characters costs far less than the searches.
+    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)] if "《" in text else []
+    ranges = []
+    if any(connector in text for connector in voc.range_connectors):
+        ranges = [(m.start(), m.end()) for m in pats.range.finditer(text) if _DATE_UNIT.search(m.group())]
     hits: list[_Hit] = []
     for m in _dates_in(text, pats):
         start, end = m.start(), m.end()

@@ -626,7 +626,7 @@ def find_mentioned_units(text: str, gazetteer: Gazetteer | None = None) -> tuple
     (titles of documents and standards) is skipped.
     """
     gz = gazetteer or load_gazetteer()
-    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)]
+    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)] if "《" in text else []
     units = _unit_mentions(text, gz, titles)
     enterprises = _enterprise_mentions(text, gz, titles, units)
     return tuple(sorted(units + enterprises, key=lambda m: m.start))
@@ -707,8 +707,8 @@ def _hall_at(text: str, pos: int, gz: Gazetteer, autonomous: Region) -> Mention 
 
 def _enterprise_mentions(text: str, gz: Gazetteer, titles, units: list[Mention]) -> list[Mention]:
     rules = gz.enterprise
-    if not rules.suffixes:
-        return []
+    if not any(suffix in text for suffix in rules.suffixes):
+        return []  # most texts: no need to search
     pattern = _enterprise_end(rules)
     unit_at_end = {m.end: m for m in units}
     mentions: list[Mention] = []
