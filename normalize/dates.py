@@ -439,11 +439,11 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
     hits: list[_Hit] = []
     for m in _dates_in(text, pats):
         start, end = m.start(), m.end()
-        year = _cn_number(m.group("year")) if m.group("year") else None
-        month = _cn_number(m.group("month")) if m.group("month") else None
-        day = _cn_number(m.group("day")) if m.group("day") else None
-        period = voc.periods[m.group("period")] if m.group("period") else None
-        mark = m.group("mark")
+        year, month, day, period, mark = m.group("year", "month", "day", "period", "mark")
+        year = _cn_number(year) if year else None
+        month = _cn_number(month) if month else None
+        day = _cn_number(day) if day else None
+        period = voc.periods[period] if period else None
         sm = pats.suffix.match(text, end)
         suffixed = bool(sm) and not (mark in voc.start_marks or (period is not None and period.start))
         raw_end = sm.end() if suffixed else end
@@ -457,10 +457,10 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
                 relative = text[start - 2] in voc.relative_not_after
             elif period is not None:
                 relative = prev.isdigit() or (prev != "" and prev in voc.relative_not_after)
-        range_span = next(((a, b) for a, b in ranges if a <= start < b or a < end <= b), None)
+        range_span = next(((a, b) for a, b in ranges if a <= start < b or a < end <= b), None) if ranges else None
 
         kind: _Kind
-        if any(a <= start < b for a, b in titles):
+        if titles and any(a <= start < b for a, b in titles):
             kind = "title"
         elif (
             (year is not None and not 1900 <= year <= 2099)

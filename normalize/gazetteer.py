@@ -217,6 +217,10 @@ class Gazetteer:
         """Every (folded) collective phrase."""
         return self._index.collective_of.keys()
 
+    def collective_initials(self) -> Collection[str]:
+        """The characters a collective phrase can begin with."""
+        return self._index.collectives.initials
+
     @property
     def collective_parts(self) -> int:
         """The most parts ("、"-separated) a collective phrase has."""
@@ -233,6 +237,7 @@ class _PrefixTable(Generic[V]):
         for name in value_of:
             lengths.setdefault(name[0], set()).add(len(name))
         self._lengths = {initial: tuple(sorted(ls, reverse=True)) for initial, ls in lengths.items()}
+        self.initials = self._lengths.keys()
 
     def at(self, text: str, pos: int) -> Iterator[tuple[V, int]]:
         """The names starting ``text`` at ``pos``, longest first, with their ends."""

@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -122,8 +123,7 @@ _ITEM_SEPARATORS = "、"
 _TRIM = " \t\r\n\u3000。."
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):  # tuples: built for every piece of every field
     text: str  # folded
     start: int
     end: int
@@ -171,8 +171,7 @@ def _add_piece(raw: str, a: int, b: int, pieces: list[_Piece]) -> None:
 # Items
 
 
-@dataclass(frozen=True)
-class _Item:
+class _Item(NamedTuple):
     """One item, read: a region (with the text naming it) and what follows
     it — an organ, a department, a collective remainder, or unknown text."""
 
@@ -399,7 +398,10 @@ def _collective_spans(items: list[_Piece], gz: Gazetteer) -> dict[int, tuple[int
     where the longest such phrase ends, and its collective. A phrase of n
     parts joins at most n items (an item may hold a "、" in parentheses)."""
     spans = {}
+    initials = gz.collective_initials()
     for i in range(len(items)):
+        if items[i].text[0] not in initials:
+            continue  # no phrase begins like this item
         for j in range(min(len(items), i + gz.collective_parts), i, -1):
             collective = gz.collective("、".join(p.text for p in items[i:j]))
             if collective is not None:
