@@ -38,6 +38,7 @@ own.
 
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,6 +47,7 @@ from itertools import chain
 
 import numpy as np
 import regex
+from pydantic import TypeAdapter
 
 from ..errors import Warnings
 from ..model import Diagnostic, Span, TextRun
@@ -58,18 +60,28 @@ PAGE_NUMBER_LINE = regex.compile(
 # A line holding only a number is a page number in plain text (a table cell
 # would carry its row's tabs).
 BARE_PAGE_NUMBER_LINE = regex.compile(r"^[ \u3000]*\d{1,4}[ \u3000]*$")
+_PAGE_NUMBER = regex.compile(f"{PAGE_NUMBER_LINE.pattern}|{BARE_PAGE_NUMBER_LINE.pattern}")
 _CJK = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7]")
 _HAN = regex.compile(r"\p{Han}")
-_DUPLICATE_SENTENCE = regex.compile(r"(?:(?<=^)|(?<=[。！？；、：]))([^。！？；\n]{4,60}[。！？])\1")
+# Patterns without Unicode properties use the standard library's engine:
+# it runs them several times faster than ``regex``.
+# A sentence printed twice in a row (group 1 its first copy), at the start
+# of a paragraph or after a sentence or clause mark. The sentence's run of
+# characters is possessive: none of them can end it, so giving some back
+# never helps, and the mark is matched, not looked behind, so that the
+# engine scans for the marks instead of trying every position.
+_SENTENCE_TWICE = r"([^。！？；\n]{4,60}+[。！？])\1"
+_SENTENCE_TWICE_AT_START = re.compile(_SENTENCE_TWICE)
+_SENTENCE_TWICE_AFTER_MARK = re.compile(r"[。！？；、：]" + _SENTENCE_TWICE)
 _FULLWIDTH_ALNUM = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
 _FULLWIDTH_ALNUM.update({"％": "%", "\u3000": " ", "\u00a0": " "})
 _TO_FULLWIDTH_IN_CJK = {"(": "（", ")": "）"}
 _TO_FULLWIDTH_BETWEEN_CJK = {",": "，", ";": "；", ":": "："}
 # Characters _normalize_line decides on one by one: whitespace (as
 # str.isspace sees it), characters it converts, "．".
-_NEEDS_DECISION = regex.compile(
+_NEEDS_DECISION = re.compile(
     "["
-    + regex.escape(
+    + re.escape(
         "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
         + "".join(_FULLWIDTH_ALNUM)
         + "．"
@@ -118,6 +130,14 @@ class MarkupRule:
     pattern: regex.Pattern
     replacement: str
     why: str
+
+
+@lru_cache(maxsize=1)
+def _any_markup() -> regex.Pattern:
+    """Matches where any markup rule does: one search tells whether a
+    paragraph needs the rules at all. A branch reset numbers each rule's
+    groups from 1, so back references inside a rule keep their meaning."""
+    return regex.compile("(?|" + "|".join(f"(?:{rule.pattern.pattern})" for rule in markup_rules()) + ")")
 
 
 @lru_cache(maxsize=1)
@@ -265,36 +285,91 @@ class CleanText:
         breaks[1:] = (lines[1:] != lines[:-1]) | (cols[1:] != cols[:-1] + 1) | newline[1:] | newline[:-1]
         starts = np.flatnonzero(breaks)
         ends = np.append(starts[1:], n)
-        runs = []
-        for start, end in zip(starts.tolist(), ends.tolist()):
-            if newline[start]:
-                continue
-            phys = self.physical[self.origin_line[start]]
-            runs.append(TextRun(start=start, end=end, page=phys.page, line=phys.line, column=self.origin_column[start]))
-        return runs
+        text_runs = ~newline[starts]
+        starts, ends = starts[text_runs], ends[text_runs]
+        physical = self.physical
+        # One validation call for the whole list: cheaper than one per run.
+        return _TEXT_RUNS.validate_python(
+            [
+                {"start": start, "end": end, "page": physical[i].page, "line": physical[i].line, "column": column}
+                for start, end, i, column in zip(
+                    starts.tolist(), ends.tolist(), lines[starts].tolist(), cols[starts].tolist()
+                )
+            ]
+        )
 
 
-@dataclass
+_TEXT_RUNS = TypeAdapter(list[TextRun])
+
+
+@dataclass(slots=True)
 class _Line:
     index: int  # into SourceText.lines
-    chars: list[str]
-    cols: list[int]
-    raw_width: float
+    text: str  # the normalized line
+    # [first input column, length] of each run of text's characters that
+    # come from consecutive input columns.
+    columns: list[list[int]]
     right_gap: float | None
     indent: float | None
     # Whether right_gap was measured (PDF) or estimated from the text.
     measured: bool
-    has_han: bool
     ends_paragraph: bool
     # A converter's table row: tabs kept as cell separators.
     is_table: bool = False
 
+    @property
+    def has_han(self) -> bool:
+        # Asked of few lines. Normalizing never adds or drops a Chinese
+        # character, so the normalized text answers for the input line.
+        return _HAN.search(self.text) is not None
+
+
+# The character map is kept as runs while the text is built: [line,
+# first column, length] for characters that come from consecutive columns
+# of one input line. Repairs that move characters work on the map spelled
+# out character by character (_expand) and turn it back into runs.
+_Run = list[int]
+
 
 @dataclass
 class _Paragraph:
-    chars: list[str] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-    cols: list[int] = field(default_factory=list)
+    text: str
+    runs: list[_Run]
+
+
+def _add_run(runs: list[_Run], line: int, column: int, length: int) -> None:
+    last = runs[-1] if runs else None
+    if last is not None and last[0] == line and last[1] + last[2] == column:
+        last[2] += length
+    else:
+        runs.append([line, column, length])
+
+
+def _expand(runs: list[_Run]) -> tuple[list[int], list[int]]:
+    """The line and the column of each character."""
+    lines: list[int] = []
+    cols: list[int] = []
+    for line, column, length in runs:
+        lines.extend([line] * length)
+        cols.extend(range(column, column + length))
+    return lines, cols
+
+
+def _runs_of(lines: list[int], cols: list[int]) -> list[_Run]:
+    runs: list[_Run] = []
+    for line, col in zip(lines, cols):
+        _add_run(runs, line, col, 1)
+    return runs
+
+
+def _char_map(runs: list[_Run], length: int) -> tuple[array, array]:
+    """origin_line and origin_column of a text of ``length`` characters."""
+    table = np.fromiter(chain.from_iterable(runs), dtype=np.int64, count=3 * len(runs)).reshape(-1, 3)
+    lines, first_cols, lengths = table[:, 0], table[:, 1], table[:, 2]
+    run_starts = np.cumsum(lengths) - lengths
+    origin_line = np.repeat(lines, lengths)
+    origin_column = np.arange(length) - np.repeat(run_starts - first_cols, lengths)
+    return array("i", origin_line.astype(np.intc).tobytes()), array("i", origin_column.astype(np.intc).tobytes())
 
 
 def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> CleanText:
@@ -305,9 +380,10 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
         for i, phys in enumerate(source.lines)
         if i not in furniture and phys.text.strip()
         for line in [_normalize_line(i, phys)]
-        if line.chars
+        if line.text
     }
-    _estimate_right_gaps([line for i, line in kept.items() if i not in in_table])
+    _estimate_right_gaps([line for i, line in kept.items() if i not in in_table], source.lines)
+    label_start = markers.label_start(settings.label_words)
 
     # Blocks of paragraphs in reading order: runs of prose lines, and each
     # table cell on its own, so that text never joins across cells.
@@ -316,41 +392,43 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     prose: list[_Line] = []
     for i in range(len(source.lines)):
         if i in table_at:
-            blocks.append((None, _join(prose, settings)))
+            blocks.append((None, _join(prose, settings, label_start)))
             prose = []
             for cell in source.tables[table_at[i]].cells:
                 cell_lines = [kept[j] for j in cell.lines if j in kept]
-                blocks.append(((table_at[i], cell.row, cell.col), _join(cell_lines, settings)))
+                blocks.append(((table_at[i], cell.row, cell.col), _join(cell_lines, settings, label_start)))
         elif i in kept and i not in in_table:
             prose.append(kept[i])
-    blocks.append((None, _join(prose, settings)))
+    blocks.append((None, _join(prose, settings, label_start)))
 
     warnings: list[Diagnostic] = list(source.notes)
     removed = [Removal(i, 0, len(source.lines[i].text), "page_furniture") for i in sorted(furniture)]
-    chars: list[str] = []
-    origin_line, origin_column = array("i"), array("i")
+    texts: list[str] = []
+    length = 0  # of the text so far, "\n"s included
+    runs: list[_Run] = []
     duplicate_offsets = []
     cells: dict[int, list[CleanCell]] = {}
     for where, paragraphs in blocks:
-        start = len(chars) + 1 if chars and paragraphs else len(chars)
+        start = length + 1 if length and paragraphs else length
         for para in paragraphs:
             _repair_markup(para, removed)
             _repair_glyphs(para)
             dups = _drop_duplicate_sentences(para, removed)
-            if chars:
-                chars.append("\n")
-                origin_line.append(origin_line[-1])
-                origin_column.append(origin_column[-1] + 1)
-            base = len(chars)
-            duplicate_offsets.extend((base + at, sentence) for at, sentence in dups)
-            chars.extend(para.chars)
-            origin_line.extend(para.lines)
-            origin_column.extend(para.cols)
+            if length:
+                # The newline maps to the column after the last character.
+                texts.append("\n")
+                length += 1
+                runs[-1][2] += 1
+            duplicate_offsets.extend((length + at, sentence) for at, sentence in dups)
+            texts.append(para.text)
+            length += len(para.text)
+            runs.extend(para.runs)
         if where is not None:
             table, row, col = where
-            cells.setdefault(table, []).append(CleanCell(row, col, start, len(chars) if paragraphs else start))
+            cells.setdefault(table, []).append(CleanCell(row, col, start, length if paragraphs else start))
+    origin_line, origin_column = _char_map(runs, length)
     result = CleanText(
-        text="".join(chars),
+        text="".join(texts),
         physical=source.lines,
         origin_line=origin_line,
         origin_column=origin_column,
@@ -370,13 +448,17 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
     return result
 
 
+_WHITESPACE_RUN = regex.compile(r"\s+")
+_DIGIT_RUN = regex.compile(r"\d+")
+
+
 def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set[int]) -> set[int]:
     """Indices of page numbers and running headers/footers (never a table
     cell's line: a header row repeated on every page is the table's)."""
     out = {
         i
         for i, line in enumerate(lines)
-        if i not in in_table and (PAGE_NUMBER_LINE.match(line.text) or BARE_PAGE_NUMBER_LINE.match(line.text))
+        if i not in in_table and _PAGE_NUMBER.match(line.text)
     }
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
@@ -392,7 +474,7 @@ def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set
         for i in {indices[0], indices[-1]}:
             if lines[i].text.rstrip()[-1] in markers.TERMINAL_PUNCT:
                 continue
-            key = regex.sub(r"\d+", "#", regex.sub(r"\s+", "", lines[i].text))
+            key = _DIGIT_RUN.sub("#", _WHITESPACE_RUN.sub("", lines[i].text))
             pages_with.setdefault(key, set()).add(page)
             edge_indices.setdefault(key, []).append(i)
     need = max(settings.header_min_pages, len(by_page) / 2)
@@ -402,17 +484,49 @@ def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set
     return out
 
 
+@lru_cache(maxsize=4096)
 def _is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
+    # Asked character by character; the few distinct characters of a
+    # document are answered from the cache, not by the regex engine.
+    return _CJK.match(ch) is not None
 
 
 def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     raw = phys.text
-    chars: list[str] = []
-    cols: list[int] = []
-    has_han = bool(_HAN.search(raw))
-    n = len(raw)
     is_table = "\t" in raw
+    if _NEEDS_DECISION.search(raw) is None:
+        # Most lines: nothing to convert or drop.
+        text, columns = raw, [[0, len(raw)]]
+    else:
+        text, columns = _normalize_text(raw, is_table)
+    return _Line(
+        index,
+        text,
+        columns,
+        phys.right_gap,
+        phys.indent,
+        phys.right_gap is not None,
+        phys.ends_paragraph,
+        is_table,
+    )
+
+
+def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[list[int]]]:
+    """The line's normalized text and the input columns of its characters
+    as [first column, length] runs."""
+    has_han = _HAN.search(raw) is not None
+    pieces: list[str] = []
+    columns: list[list[int]] = []
+
+    def write(text: str, column: int) -> None:
+        pieces.append(text)
+        if columns and columns[-1][0] + columns[-1][1] == column:
+            columns[-1][1] += len(text)
+        else:
+            columns.append([column, len(text)])
+
+    last = ""  # the last character written
+    n = len(raw)
     pending_space = False
     for col, end in _pieces(raw):
         ch = raw[col]
@@ -420,60 +534,46 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
             # A run no rule touches (only its first character may settle a
             # pending space), copied whole: a 5 MB line stays fast.
             if pending_space:
-                if chars[-1] != "\t" and not _is_cjk(chars[-1]) and not _is_cjk(ch):
-                    chars.append(" ")
-                    cols.append(col - 1)
+                if last != "\t" and not _is_cjk(last) and not _is_cjk(ch):
+                    write(" ", col - 1)
                 pending_space = False
-            chars.extend(raw[col:end])
-            cols.extend(range(col, end))
+            write(raw[col:end], col)
+            last = raw[end - 1]
             continue
         if ch == "\t" and is_table:
-            chars.append(ch)
-            cols.append(col)
+            write(ch, col)
+            last = ch
             pending_space = False
             continue
         ch = _FULLWIDTH_ALNUM.get(ch, ch)
-        if ch == "．" and chars and chars[-1].isdigit():
+        if ch == "．" and last.isdigit():
             ch = "."
         if ch.isspace():
-            pending_space = bool(chars)
+            pending_space = bool(pieces)
             continue
         if pending_space:
             # A space survives only between two non-Chinese characters
             # ("PM 2.5" stays, "2022 年" does not).
-            if chars[-1] != "\t" and not _is_cjk(chars[-1]) and not _is_cjk(ch):
-                chars.append(" ")
-                cols.append(col - 1)
+            if last != "\t" and not _is_cjk(last) and not _is_cjk(ch):
+                write(" ", col - 1)
             pending_space = False
         if has_han and ch in _TO_FULLWIDTH_IN_CJK:
             ch = _TO_FULLWIDTH_IN_CJK[ch]
-        elif ch in _TO_FULLWIDTH_BETWEEN_CJK and chars and _is_cjk(chars[-1]):
+        elif ch in _TO_FULLWIDTH_BETWEEN_CJK and _is_cjk(last):
             nxt = _next_visible(raw, col + 1, n)
             if nxt is None or _is_cjk(nxt):
                 ch = _TO_FULLWIDTH_BETWEEN_CJK[ch]
-        chars.append(ch)
-        cols.append(col)
-    stripped = raw.strip()
-    width = len(stripped) - 0.5 * len(_NARROW.findall(stripped))
-    return _Line(
-        index,
-        chars,
-        cols,
-        width,
-        phys.right_gap,
-        phys.indent,
-        phys.right_gap is not None,
-        has_han,
-        phys.ends_paragraph,
-        is_table,
-    )
+        write(ch, col)
+        last = ch
+    return "".join(pieces), columns
 
 
-def _removals(para: _Paragraph, start: int, end: int, reason: str) -> list[Removal]:
-    """para's characters [start, end) as runs of input columns."""
+def _removals(lines: list[int], cols: list[int], start: int, end: int, reason: str) -> list[Removal]:
+    """The characters [start, end) of a map spelled out by _expand, as runs
+    of input columns."""
     out: list[Removal] = []
     for k in range(start, end):
-        line, col = para.lines[k], para.cols[k]
+        line, col = lines[k], cols[k]
         if out and out[-1].line == line and out[-1].end == col:
             out[-1] = Removal(line, out[-1].start, col + 1, reason)
         else:
@@ -501,54 +601,60 @@ def _next_visible(raw: str, start: int, n: int) -> str | None:
     return None
 
 
-def _estimate_right_gaps(lines: list[_Line]) -> None:
+def _estimate_right_gaps(lines: list[_Line], physical: list[PhysicalLine]) -> None:
     """Plain text has no geometry: measure each line against the typical
     full line (the 90th percentile of widths)."""
     plain = [line for line in lines if line.right_gap is None and not line.is_table]
     if len(plain) < 5:
         return
-    widths = sorted(line.raw_width for line in plain)
+    width = {line.index: _width(physical[line.index].text) for line in plain}
+    widths = sorted(width.values())
     full = widths[int(len(widths) * 0.9)]
     for line in plain:
-        line.right_gap = full - line.raw_width
+        line.right_gap = full - width[line.index]
 
 
-def _starts_with_label(chars: list[str], labels: tuple[str, ...]) -> bool:
-    head = "".join(chars[:12])
-    return any(head.startswith(w) and head[len(w) : len(w) + 1] in ("：", ":") for w in labels)
+def _width(raw: str) -> float:
+    """The line's estimated width in full-width characters."""
+    stripped = raw.strip()
+    return len(stripped) - 0.5 * len(_NARROW.findall(stripped))
 
 
-def _join(lines: list[_Line], settings: CleanSettings) -> list[_Paragraph]:
+def _is_latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _join(lines: list[_Line], settings: CleanSettings, label_start: re.Pattern) -> list[_Paragraph]:
     paragraphs: list[_Paragraph] = []
+    pieces: list[str] = []
+    runs: list[_Run] = []
     prev: _Line | None = None
-    prev_has_han = False
     for line in lines:
-        if prev is None or _breaks_before(prev, line, settings):
-            paragraphs.append(_Paragraph())
-        para = paragraphs[-1]
-        # Chinese text wraps anywhere, Latin words included ("V" / "OCs");
-        # only lines of Latin text alone are joined with a space.
-        if (
-            para.chars
-            and not prev_has_han
+        if prev is not None and _breaks_before(prev, line, settings, label_start):
+            paragraphs.append(_Paragraph("".join(pieces), runs))
+            pieces, runs = [], []
+        elif (
+            # Chinese text wraps anywhere, Latin words included ("V" / "OCs");
+            # only lines of Latin text alone are joined with a space.
+            prev is not None
+            and _is_latin_letter(prev.text[-1])
+            and _is_latin_letter(line.text[0])
+            and not prev.has_han
             and not line.has_han
-            and para.chars[-1].isascii()
-            and para.chars[-1].isalpha()
-            and line.chars[0].isascii()
-            and line.chars[0].isalpha()
         ):
-            para.chars.append(" ")
-            para.lines.append(para.lines[-1])
-            para.cols.append(para.cols[-1] + 1)
-        para.chars.extend(line.chars)
-        para.lines.extend([line.index] * len(line.chars))
-        para.cols.extend(line.cols)
+            # The space maps to the column after the previous character.
+            pieces.append(" ")
+            runs[-1][2] += 1
+        pieces.append(line.text)
+        for column, length in line.columns:
+            _add_run(runs, line.index, column, length)
         prev = line
-        prev_has_han = line.has_han
+    if prev is not None:
+        paragraphs.append(_Paragraph("".join(pieces), runs))
     return paragraphs
 
 
-def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
+def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings, label_start: re.Pattern) -> bool:
     if prev.ends_paragraph or prev.is_table or line.is_table:
         return True
     limit = settings.short_line_gap if prev.measured else settings.plain_short_line_gap
@@ -557,24 +663,24 @@ def _breaks_before(prev: _Line, line: _Line, settings: CleanSettings) -> bool:
         and prev.right_gap >= limit
         # A Latin word or number wider than the gap was wrapped whole
         # ("高效" / "VOCs治理", a URL): the line is short, not finished.
-        and (prev.chars[-1] in markers.TERMINAL_PUNCT or _first_word_width(line.chars) <= prev.right_gap)
+        and (prev.text[-1] in markers.TERMINAL_PUNCT or _first_word_width(line.text) <= prev.right_gap)
     )
-    prev_ends = prev_short or prev.chars[-1] in markers.TERMINAL_PUNCT
+    prev_ends = prev_short or prev.text[-1] in markers.TERMINAL_PUNCT
     if prev_short:
         return True
     if line.indent is not None and line.indent >= settings.paragraph_indent:
         return True
-    head = "".join(line.chars[:16])
-    if markers.starts_item(head, after_paragraph_end=prev_ends):
+    if markers.starts_item(line.text[:16], after_paragraph_end=prev_ends):
         return True
-    return _starts_with_label(line.chars, settings.label_words)
+    # A label and its colon fit in the line's first 12 characters.
+    return label_start.match(line.text[:12]) is not None
 
 
-def _first_word_width(chars: list[str]) -> float:
+def _first_word_width(text: str) -> float:
     """Width in character widths of the Latin word or number a line starts
     with (0 if it starts with Chinese text)."""
     width = 0.0
-    for ch in chars:
+    for ch in text:
         if ch.isspace() or _is_cjk(ch):
             break
         width += 0.5
@@ -584,23 +690,25 @@ def _first_word_width(chars: list[str]) -> float:
 def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
     """Rewrite markup fragments; each fragment's input columns go to
     ``removed`` as "markup": the characters written for it map into them."""
+    if _any_markup().search(para.text) is None:
+        return
+    para_lines, para_cols = _expand(para.runs)
     for rule in markup_rules():
-        text = "".join(para.chars)
-        matches = list(rule.pattern.finditer(text))
-        if not matches:
+        text = para.text
+        if rule.pattern.search(text) is None:
             continue
-        chars: list[str] = []
+        pieces: list[str] = []
         lines: list[int] = []
         cols: list[int] = []
 
         def keep(start: int, end: int) -> None:
-            chars.extend(para.chars[start:end])
-            lines.extend(para.lines[start:end])
-            cols.extend(para.cols[start:end])
+            pieces.append(text[start:end])
+            lines.extend(para_lines[start:end])
+            cols.extend(para_cols[start:end])
 
         done = 0
-        for m in matches:
-            removed.extend(_removals(para, m.start(), m.end(), "markup"))
+        for m in rule.pattern.finditer(text):
+            removed.extend(_removals(para_lines, para_cols, m.start(), m.end(), "markup"))
             keep(done, m.start())
             source = m.start()
             for ch in m.expand(rule.replacement):
@@ -608,20 +716,21 @@ def _repair_markup(para: _Paragraph, removed: list[Removal]) -> None:
                 at = found if found >= 0 else min(source, m.end() - 1)
                 if found >= 0:
                     source = found + 1
-                chars.append(ch)
-                lines.append(para.lines[at])
-                cols.append(para.cols[at])
+                pieces.append(ch)
+                lines.append(para_lines[at])
+                cols.append(para_cols[at])
             done = m.end()
         keep(done, len(text))
-        para.chars, para.lines, para.cols = chars, lines, cols
+        para.text, para_lines, para_cols = "".join(pieces), lines, cols
+    para.runs = _runs_of(para_lines, para_cols)
 
 
 def _repair_glyphs(para: _Paragraph) -> None:
-    chars = para.chars
-    present = set(chars)
-    for rule in glyph_rules():
-        if rule.wrong not in present:
-            continue
+    rules = [rule for rule in glyph_rules() if rule.wrong in para.text]
+    if not rules:
+        return
+    chars = list(para.text)
+    for rule in rules:
         if rule.rule == "always":
             for i, ch in enumerate(chars):
                 if ch == rule.wrong:
@@ -641,30 +750,51 @@ def _repair_glyphs(para: _Paragraph) -> None:
                     chars[opened] = rule.right
                     chars[i] = closer_right
                     opened = None
+    para.text = "".join(chars)
 
 
 def _drop_duplicate_sentences(para: _Paragraph, removed: list[Removal]) -> list[tuple[int, str]]:
     """Remove a sentence printed twice in a row; returns (offset, sentence)
     of each kept first copy and adds the second copies' input columns to
     ``removed``."""
-    matches = list(_DUPLICATE_SENTENCE.finditer("".join(para.chars)))
+    twice = _sentences_printed_twice(para.text)
+    if not twice:
+        return []
+    lines, cols = _expand(para.runs)
     found, removed_before = [], 0
-    for m in matches:
-        sentence = m.group(1)
+    for start, second, end in twice:
+        sentence = para.text[start:second]
         # Offsets after the earlier second copies are gone.
-        found.append((m.start(1) - removed_before, sentence))
+        found.append((start - removed_before, sentence))
         removed_before += len(sentence)
-        removed.extend(_removals(para, m.start(1) + len(sentence), m.end(), "duplicated_text"))
-    if matches:
-        # Kept pieces between the second copies, joined once: deleting
-        # copy by copy would be quadratic on a long paragraph.
-        kept = []
-        position = 0
-        for m in matches:
-            kept.append((position, m.start(1) + len(m.group(1))))
-            position = m.end()
-        kept.append((position, len(para.chars)))
-        for name in ("chars", "lines", "cols"):
-            values = getattr(para, name)
-            setattr(para, name, list(chain.from_iterable(values[a:b] for a, b in kept)))
+        removed.extend(_removals(lines, cols, second, end, "duplicated_text"))
+    # Kept pieces between the second copies, joined once: deleting copy by
+    # copy would be quadratic on a long paragraph.
+    kept = []
+    position = 0
+    for _start, second, end in twice:
+        kept.append((position, second))
+        position = end
+    kept.append((position, len(para.text)))
+    para.text = "".join(para.text[a:b] for a, b in kept)
+    para.runs = _runs_of(
+        list(chain.from_iterable(lines[a:b] for a, b in kept)),
+        list(chain.from_iterable(cols[a:b] for a, b in kept)),
+    )
     return found
+
+
+def _sentences_printed_twice(text: str) -> list[tuple[int, int, int]]:
+    """(first copy's start, second copy's start, end) of each sentence
+    printed twice in a row, leftmost first, not overlapping."""
+    out = []
+    m = _SENTENCE_TWICE_AT_START.match(text)
+    if m is not None:
+        out.append((0, m.end(1), m.end()))
+    # The mark before a first copy may be the last character of the
+    # previous second copy.
+    position = out[-1][2] - 1 if out else 0
+    while (m := _SENTENCE_TWICE_AFTER_MARK.search(text, position)) is not None:
+        out.append((m.start(1), m.end(1), m.end()))
+        position = m.end() - 1
+    return out

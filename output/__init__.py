@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from ..model import Document
 from . import tables
-from .atomic import write_text_atomic
+from .atomic import write_bytes_atomic
 from .dataset import DocumentOutput
 from .tables import DocumentRow
 
 __all__ = ["DocumentOutput", "DocumentRow", "document_output", "write_document_json"]
 
 
+_DOCUMENT = TypeAdapter(Document)
+
+
+def _document_json_bytes(doc: Document) -> bytes:
+    """The document's JSON file, UTF-8, as the serializer writes it (no
+    decoding to str and encoding back)."""
+    return _DOCUMENT.dump_json(doc, indent=1) + b"\n"
+
+
 def document_json(doc: Document) -> str:
-    return doc.model_dump_json(indent=1) + "\n"
+    return _document_json_bytes(doc).decode("utf-8")
 
 
 def write_document_json(doc: Document, target: Path) -> None:
-    write_text_atomic(target, document_json(doc))
+    write_bytes_atomic(target, _document_json_bytes(doc))
 
 
 def document_output(row: DocumentRow, json_file: Path | None) -> DocumentOutput:

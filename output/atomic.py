@@ -38,6 +38,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
-def write_text_atomic(target: Path, text: str) -> None:
+def write_bytes_atomic(target: Path, data: bytes) -> None:
     with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    write_bytes_atomic(target, text.encode("utf-8"))

@@ -44,7 +44,8 @@ def parse(clean: CleanText, source: SourceInfo, doc_id: str, labels: LabelVocabu
 
     tables = task_tables(clean, labels)
     # Prose lists are looked for outside the task tables.
-    prose = [p for p in paragraphs if not any(t.start <= p.start < t.end for t in tables)]
+    table_bounds = [(t.start, t.end) for t in tables]  # each a min/max over the cells
+    prose = [p for p in paragraphs if not any(start <= p.start < end for start, end in table_bounds)]
     lists = []
     for extent in find_lists(prose, labels):
         body = prose[extent.first : extent.stop]
@@ -100,7 +101,8 @@ def _table_list(
     """A task list read from a table; its number comes from the annex
     heading ("附件 2") before the table, its title from the title lines
     between that heading and the table."""
-    before = [p for p in paragraphs if p.end <= table.start]
+    table_start = table.start  # a min over the cells
+    before = [p for p in paragraphs if p.end <= table_start]
     heading = next((k for k in range(len(before) - 1, -1, -1) if ANNEX_HEADING.match(before[k].text)), None)
     titles: list[Paragraph] = []
     for para in reversed(before[heading + 1 :] if heading is not None else before):

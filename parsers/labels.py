@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+
+from ..extract import markers
 
 ROLES = (
     "seq",
@@ -27,13 +31,16 @@ ROLES = (
 
 @dataclass(frozen=True)
 class LabelVocabulary:
+    # Read-only once made: the label order and pattern below are derived from it.
     role_of: dict[str, str]
     cross_reference_prefixes: tuple[str, ...] = ()
+    # Longest first, so "整改责任单位" wins over a shorter label it contains.
+    labels: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _label_start: re.Pattern = field(init=False, repr=False, compare=False)
 
-    @property
-    def labels(self) -> tuple[str, ...]:
-        # Longest first, so "整改责任单位" wins over a shorter label it contains.
-        return tuple(sorted(self.role_of, key=len, reverse=True))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", tuple(sorted(self.role_of, key=len, reverse=True)))
+        object.__setattr__(self, "_label_start", markers.label_start(self.labels))
 
     def header_role(self, header: str) -> tuple[str, str] | None:
         """(label, role) of a table's header cell ("整改 时限", "序号：" → 整改时限, 序号)."""
@@ -43,10 +50,8 @@ class LabelVocabulary:
 
     def match(self, paragraph: str) -> tuple[str, int] | None:
         """(label, offset after its colon) if the paragraph starts with a label."""
-        for label in self.labels:
-            if paragraph.startswith(label) and paragraph[len(label) : len(label) + 1] in ("：", ":"):
-                return label, len(label) + 1
-        return None
+        m = self._label_start.match(paragraph)
+        return (m.group("label"), m.end()) if m else None
 
 
 def load_labels(path: Path | None = None) -> LabelVocabulary:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -15,8 +16,12 @@ _STYLES = {
     "paren": (markers.PAREN_NUM_MARK,),
     "circled": (markers.CIRCLED_MARK,),
 }
-# Where an inline measure number may stand: after the end of a sentence.
-_INLINE_BOUNDARY = regex.compile(r"(?<=[。；;！？])")
+# The marks are compiled with re or regex (see markers).
+Pattern = re.Pattern | regex.Pattern
+Match = re.Match | regex.Match
+# A measure number may stand after a line break, or inline after the end
+# of a sentence.
+_MEASURE_BOUNDARY = re.compile(r"[\n。；;！？]")
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class MeasureSlice:
     end: int
 
 
-def _number(match: regex.Match, style: str) -> int:
+def _number(match: Match, style: str) -> int:
     num = match.group("num")
     return markers.circled_to_int(num) if style == "circled" else int(num)
 
@@ -37,13 +42,13 @@ def _number(match: regex.Match, style: str) -> int:
 _MARKER_WINDOW = 8
 
 
-def _match_at(pattern: regex.Pattern, text: str, pos: int) -> regex.Match | None:
+def _match_at(pattern: Pattern, text: str, pos: int) -> Match | None:
     # The marker patterns are anchored with ^, which Pattern.match(text, pos)
     # does not honour at pos: match a short window instead.
     return pattern.match(text[pos : pos + _MARKER_WINDOW])
 
 
-def _match_style(text: str) -> tuple[str, regex.Match] | None:
+def _match_style(text: str) -> tuple[str, Match] | None:
     for style, patterns in _STYLES.items():
         for pattern in patterns:
             m = _match_at(pattern, text, 0)
@@ -67,8 +72,7 @@ def split_measures(text: str) -> list[MeasureSlice]:
     style = first[0]
     patterns = _STYLES[style]
     candidates = {0}
-    candidates.update(i + 1 for i, ch in enumerate(text) if ch == "\n")
-    candidates.update(m.start() for m in _INLINE_BOUNDARY.finditer(text))
+    candidates.update(m.end() for m in _MEASURE_BOUNDARY.finditer(text))
     bounds: list[tuple[int, int, str]] = []  # (marker start, text start, label)
     expected = 1
     for pos in sorted(candidates):
