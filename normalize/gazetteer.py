@@ -53,13 +53,12 @@ _SCOPE_SECTIONS: dict[str, Scope] = {
 }
 
 _SPACE = regex.compile(r"\s+")
-_ASCII_PARENS = str.maketrans({"(": "（", ")": "）"})
 
 
 def fold(text: str) -> str:
     """The form names are compared in: full-width parentheses, no whitespace
     (PDF extraction leaves stray spaces inside names)."""
-    text = text.translate(_ASCII_PARENS)
+    text = text.replace("(", "（").replace(")", "）")  # cheaper than translate
     if text.split() == [text]:
         return text  # no whitespace: the common case, without the regex
     return _SPACE.sub("", text)
