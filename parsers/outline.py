@@ -28,6 +28,9 @@ _MARKERS = (
     ("arabic", markers.MEASURE_MARK),
 )
 _RANK = {name: rank for rank, (name, _) in enumerate(_MARKERS)}
+# The marks as one pattern, a group named after each: the first that
+# matches is the one tried first in _MARKERS' order.
+_ANY_MARKER = regex.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in _MARKERS))
 _TOC = regex.compile(r"^目\s*录$")
 # A heading (or a run-in heading's lead phrase) is at most this long.
 HEADING_MAX_CHARS = 40
@@ -51,27 +54,26 @@ def read_heading(para: Paragraph) -> Heading | None:
     text = para.text
     if "\t" in text:
         return None
-    for name, pattern in _MARKERS:
-        m = pattern.match(text)
-        if not m:
-            continue
-        num = m.group("num")
-        number = int(num) if num.isdigit() else markers.cn_to_int(num)
-        start = m.end()
-        while start < len(text) and text[start] in _SPACES:
-            start += 1
-        rest = text[start:]
-        if not rest:
-            return None
-        lead_end = rest.find("。")
-        if lead_end < 0 and len(rest) <= HEADING_MAX_CHARS and rest[-1] not in "；：:，":
-            end, body = len(rest), para.end + 1
-        elif 0 < lead_end <= HEADING_MAX_CHARS:
-            end, body = lead_end, para.start + start + lead_end + 1
-        else:
-            return None
-        return Heading(name, text[: m.end()], number, para.start + start, para.start + start + end, body, para)
-    return None
+    m = _ANY_MARKER.match(text)
+    if not m:
+        return None
+    name = next(name for name in _RANK if m.group(name) is not None)
+    num = m.group("num")
+    number = int(num) if num.isdigit() else markers.cn_to_int(num)
+    start = m.end()
+    while start < len(text) and text[start] in _SPACES:
+        start += 1
+    rest = text[start:]
+    if not rest:
+        return None
+    lead_end = rest.find("。")
+    if lead_end < 0 and len(rest) <= HEADING_MAX_CHARS and rest[-1] not in "；：:，":
+        end, body = len(rest), para.end + 1
+    elif 0 < lead_end <= HEADING_MAX_CHARS:
+        end, body = lead_end, para.start + start + lead_end + 1
+    else:
+        return None
+    return Heading(name, text[: m.end()], number, para.start + start, para.start + start + end, body, para)
 
 
 def _after_contents(paragraphs: list[Paragraph]) -> int:
