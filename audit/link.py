@@ -14,13 +14,11 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba
 import regex
 from rapidfuzz import fuzz
 
 from ..model import Document, Issue, LinkMethod, TaskList, walk_issues
 
-jieba.setLogLevel(logging.WARNING)
 
 _WORD = regex.compile(r"[\p{Han}\p{L}\p{N}]")
 
@@ -48,10 +46,20 @@ class Link:
     reason: str | None = None
 
 
+@lru_cache(maxsize=1)
+def _jieba():
+    # Imported on first use: `zhenggai extract` loads this module (for the
+    # audit command's defaults) but never segments text.
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> str:
     """The text as space-separated jieba words, punctuation dropped."""
-    return " ".join(w for w in jieba.lcut(text) if _WORD.search(w))
+    return " ".join(w for w in _jieba().lcut(text) if _WORD.search(w))
 
 
 def similarity(a: str, b: str) -> float:

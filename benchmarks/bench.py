@@ -12,7 +12,7 @@ over the process and its children, sampled every 50 ms):
   (c) floor: pypdfium2 raw text of every page, nothing else
 then a re-run with nothing changed, the peak memory of a corpus half the
 size, and the time of each stage (read, clean, parse, normalize, output)
-inside one process on each distinct document.
+inside one process on each distinct document (CPU time, steady state).
 
 The generated PDFs are cached in benchmarks/.cache (not in git). Times
 depend on the machine and on whatever else runs on it: compare numbers
@@ -151,7 +151,16 @@ def read_all(reader: str, folder: Path) -> int:
 
 
 def stage_times(pdfs: list[Path]) -> dict[str, float]:
-    """Seconds in each stage over the distinct documents, in this process."""
+    """CPU seconds in each stage over the distinct documents, in this
+    process, in steady state: after a first pass over the same documents,
+    as a worker is after its first documents (imports done, vocabularies
+    and patterns compiled). CPU time, not wall time, so that other work on
+    the machine moves the shares less."""
+    _stage_pass(pdfs)
+    return _stage_pass(pdfs)
+
+
+def _stage_pass(pdfs: list[Path]) -> dict[str, float]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -167,27 +176,27 @@ def stage_times(pdfs: list[Path]) -> dict[str, float]:
     outputs = []
     with tempfile.TemporaryDirectory() as tmp:
         for path in pdfs:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             source = read_source(path)
-            t1 = time.perf_counter()
+            t1 = time.process_time()
             cleaned = clean(source, options.clean_settings)
-            t2 = time.perf_counter()
+            t2 = time.process_time()
             info = SourceInfo(path=str(path), sha256=source.sha256, format=source.format)
             parsed = parse(cleaned, info, source.sha256[:16], options.labels)
-            t3 = time.perf_counter()
+            t3 = time.process_time()
             doc = normalize(parsed)
-            t4 = time.perf_counter()
+            t4 = time.process_time()
             row = DocumentRow(path=str(path), document=doc, json_path="json/x.json")
             outputs.append(document_output(row, Path(tmp) / "x.json"))
-            t5 = time.perf_counter()
+            t5 = time.process_time()
             for stage, seconds in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
                 totals[stage] += seconds
         # As a run does: one part per table for the whole batch.
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         for spec in tables.DOCUMENT_TABLES:
             rows = [r for output in outputs for r in output.tables[spec.name]]
             pq.write_table(pa.Table.from_pylist(rows, schema=spec.schema), Path(tmp) / "part")
-        totals["output"] += time.perf_counter() - t0
+        totals["output"] += time.process_time() - t0
     return totals
 
 
@@ -248,11 +257,13 @@ def main() -> int:
         rate[key] = pages / seconds
         print(f"{label:<28} {seconds:>8.1f} {rate[key]:>8.1f} {rate[key] / used:>9.1f} {_mb(peak):>12}")
 
-    a1, b, c = rate["a jobs 1"], rate["b pdfplumber"], rate["c pypdfium2"]
-    print(f"\n(a)/(b) speed, one core: {a1 / b:.2f}x  (target ≥ {TARGET_VS_BASELINE:g}x: {_verdict(a1 / b >= TARGET_VS_BASELINE)})")
-    per_core = rate[f"a jobs {cores}"] / cores
-    print(f"(c)/(a) time per core: {c / a1:.2f}x with --jobs 1, {c / per_core:.2f}x with --jobs {cores}"
-          f"  (target ≤ {TARGET_VS_FLOOR:g}x: {_verdict(c / a1 <= TARGET_VS_FLOOR)})")
+    a1, an, b, c = rate["a jobs 1"], rate[f"a jobs {cores}"], rate["b pdfplumber"], rate["c pypdfium2"]
+    print(f"\n(a)/(b) speed: {a1 / b:.2f}x with --jobs 1, {an / b:.2f}x with --jobs {cores}"
+          f"  (target ≥ {TARGET_VS_BASELINE:g}x: {_verdict(a1 / b >= TARGET_VS_BASELINE)} on one core,"
+          f" {_verdict(an / b >= TARGET_VS_BASELINE)} on {cores})")
+    print(f"(c)/(a) time per core: {c / a1:.2f}x with --jobs 1, {c / (an / cores):.2f}x with --jobs {cores}"
+          f"  (target ≤ {TARGET_VS_FLOOR:g}x: {_verdict(c / a1 <= TARGET_VS_FLOOR)} with --jobs 1,"
+          f" {_verdict(c / (an / cores) <= TARGET_VS_FLOOR)} with --jobs {cores})")
 
     first, rerun = results[f"a jobs {cores}"][0], results["re-run"][0]
     print(f"re-run with nothing changed: {rerun:.1f} s vs {first:.1f} s first run ({first / rerun:.0f}x faster)")
@@ -263,7 +274,7 @@ def main() -> int:
 
     times = stage_times(render_base(args.corpus))
     total = sum(times.values())
-    print(f"\nstages in one process over the {len(render_base(args.corpus))} distinct documents:")
+    print(f"\nstages in one process over the {len(render_base(args.corpus))} distinct documents (CPU time, steady state):")
     for stage in STAGES:
         print(f"  {stage:<10} {times[stage]:>7.2f} s {times[stage] / total:>7.1%}")
     own = (times["parse"] + times["normalize"] + times["output"]) / total

@@ -1,9 +1,14 @@
-"""Glyphs on a page → text lines, the same way whichever library read the
-glyphs (PDFium, pdfminer through pdfplumber, OCR).
+"""Text pieces on a page → text lines, the same way whichever library read
+them (PDFium, pdfminer through pdfplumber, OCR).
+
+A piece is text drawn left to right at one height with no gap inside: one
+glyph, or a run of glyphs PDFium read from one text object with no space
+between them (pdf.py), so a page of prose is grouped run by run instead of
+glyph by glyph.
 
 The rules follow pdfplumber's ``extract_text_lines`` defaults, which the
-reader used before: glyphs whose tops lie within ``Y_TOLERANCE`` of each
-other (chained) form a line; inside a line, a whitespace glyph or a gap wider
+reader used before: pieces whose tops lie within ``Y_TOLERANCE`` of each
+other (chained) form a line; inside a line, a whitespace piece or a gap wider
 than ``X_TOLERANCE`` separates words, and words are joined by one space.
 """
 
@@ -18,16 +23,27 @@ Y_TOLERANCE = 3.0
 DUPLICATE_TOLERANCE = 1.0
 
 
-@dataclass(frozen=True)
-class Glyph:
+@dataclass(frozen=True, slots=True)
+class Piece:
     text: str
     x0: float
     x1: float
     top: float  # from the top of the page
-    size: float
-    # The font gives no Unicode for this glyph: ``text`` is a placeholder
+    size: float  # font size
+    # Glyphs whose font gives no Unicode: their ``text`` is a placeholder
     # ("(cid:123)", a private-use or control character).
-    unmapped: bool = False
+    unmapped: int = 0
+    # The advance of the piece's Han characters (one font, so one width)
+    # and how many there are: the document's character width is their
+    # median (pdf.py).
+    han_width: float = 0.0
+    han_count: int = 0
+
+
+def glyph(text: str, x0: float, x1: float, top: float, size: float, unmapped: bool = False) -> Piece:
+    """A piece of one glyph."""
+    han = len(text) == 1 and "\u4e00" <= text <= "\u9fff" and x1 > x0
+    return Piece(text, x0, x1, top, size, int(unmapped), x1 - x0 if han else 0.0, int(han))
 
 
 @dataclass
@@ -36,63 +52,82 @@ class TextLine:
     x0: float
     x1: float
     top: float
-    glyphs: list[Glyph]
+    pieces: list[Piece]
 
 
-def group_lines(glyphs: list[Glyph]) -> list[TextLine]:
+def group_lines(pieces: list[Piece]) -> list[TextLine]:
     """Lines, top to bottom; empty lines are dropped."""
-    by_top = sorted(glyphs, key=lambda g: g.top)
-    clusters: list[list[Glyph]] = []
-    last_top = None
-    for g in by_top:
-        if last_top is None or g.top - last_top > Y_TOLERANCE:
-            clusters.append([])
-        clusters[-1].append(g)
-        last_top = g.top
     lines = []
-    for cluster in clusters:
-        line = make_line(_dedupe(sorted(cluster, key=lambda g: g.x0)))
-        if line is not None:
-            lines.append(line)
+    cluster: list[Piece] = []
+    last_top = 0.0
+    for p in sorted(pieces, key=_top):
+        if cluster and p.top - last_top > Y_TOLERANCE:
+            _add_line(lines, cluster)
+            cluster = []
+        cluster.append(p)
+        last_top = p.top
+    if cluster:
+        _add_line(lines, cluster)
     return lines
 
 
-def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
-    kept: list[Glyph] = []
-    for g in glyphs:
+def _top(p: Piece) -> float:
+    return p.top
+
+
+def _x0(p: Piece) -> float:
+    return p.x0
+
+
+def _add_line(lines: list[TextLine], cluster: list[Piece]) -> None:
+    if len(cluster) > 1:
+        cluster = _dedupe(sorted(cluster, key=_x0))
+    line = make_line(cluster)
+    if line is not None:
+        lines.append(line)
+
+
+def _dedupe(pieces: list[Piece]) -> list[Piece]:
+    kept: list[Piece] = []
+    for p in pieces:
         duplicate = False
         for k in reversed(kept):
-            if g.x0 - k.x0 > DUPLICATE_TOLERANCE:
+            if p.x0 - k.x0 > DUPLICATE_TOLERANCE:
                 break
-            if k.text == g.text and abs(k.top - g.top) <= DUPLICATE_TOLERANCE:
+            if k.text == p.text and abs(k.top - p.top) <= DUPLICATE_TOLERANCE:
                 duplicate = True
                 break
         if not duplicate:
-            kept.append(g)
+            kept.append(p)
     return kept
 
 
-def make_line(glyphs: list[Glyph]) -> TextLine | None:
-    """One line of glyphs given left to right; None if all are blank."""
-    words: list[list[Glyph]] = []
-    prev: Glyph | None = None
-    for g in glyphs:
-        if g.text.isspace():
+def make_line(pieces: list[Piece]) -> TextLine | None:
+    """One line of pieces given left to right; None if all are blank."""
+    words: list[str] = []
+    visible: list[Piece] = []
+    prev: Piece | None = None
+    for p in pieces:
+        if p.text.isspace():
             prev = None
             continue
-        if prev is None or g.x0 > prev.x1 + X_TOLERANCE:
-            words.append([])
-        words[-1].append(g)
-        prev = g
-    if not words:
+        if prev is None or p.x0 > prev.x1 + X_TOLERANCE:
+            words.append(p.text)
+        else:
+            words[-1] += p.text
+        visible.append(p)
+        prev = p
+    if not visible:
         return None
-    visible = [g for word in words for g in word]
+    if len(visible) == 1:
+        only = visible[0]
+        return TextLine(only.text, only.x0, only.x1, only.top, visible)
     return TextLine(
-        text=" ".join("".join(g.text for g in word) for word in words),
-        x0=min(g.x0 for g in visible),
-        x1=max(g.x1 for g in visible),
-        top=min(g.top for g in visible),
-        glyphs=visible,
+        text=" ".join(words),
+        x0=min(p.x0 for p in visible),
+        x1=max(p.x1 for p in visible),
+        top=min(p.top for p in visible),
+        pieces=visible,
     )
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pypdfium2 as pdfium
 
-from .layout import Glyph, TextLine, make_line
+from .layout import Piece, TextLine, glyph, make_line
 
 LANGUAGES = "chi_sim+eng"
 REQUIRED_MODEL = "chi_sim"
@@ -36,7 +36,7 @@ def read_page(page: pdfium.PdfPage) -> list[TextLine]:
     scale = DPI / 72
     image = page.render(scale=scale).to_pil()
     data = pytesseract.image_to_data(image, lang=LANGUAGES, output_type=pytesseract.Output.DICT)
-    by_line: dict[tuple[int, int, int], list[Glyph]] = {}
+    by_line: dict[tuple[int, int, int], list[Piece]] = {}
     for k, word in enumerate(data["text"]):
         word = word.strip()
         if not word:
@@ -47,14 +47,14 @@ def read_page(page: pdfium.PdfPage) -> list[TextLine]:
         # tesseract gives words, not glyphs: share the word's width evenly.
         step = width / len(word)
         by_line.setdefault(key, []).extend(
-            Glyph(text=ch, x0=left + i * step, x1=left + (i + 1) * step, top=top, size=height)
+            glyph(ch, left + i * step, left + (i + 1) * step, top, height)
             for i, ch in enumerate(word)
         )
     lines = []
     for glyphs in by_line.values():
         top = min(g.top for g in glyphs)
         # tesseract's word order, not x order: its word boxes may overlap.
-        line = make_line([Glyph(g.text, g.x0, g.x1, top, g.size) for g in glyphs])
+        line = make_line([glyph(g.text, g.x0, g.x1, top, g.size) for g in glyphs])
         if line is not None:
             lines.append(line)
     return sorted(lines, key=lambda line: line.top)

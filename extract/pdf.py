@@ -4,8 +4,17 @@ Two libraries read the glyphs. PDFium (pypdfium2) reads every page whose
 drawing has no ruled grid; it is about 25 times faster than pdfminer. A page
 with ruled lines (at least two horizontal and two vertical edges) is read by
 pdfplumber, whose ``find_tables`` gives the cells. Both feed the same
-glyph → line rules (layout.py), so a page reads the same either way
+piece → line rules (layout.py), so a page reads the same either way
 (``engine="pdfplumber"`` reads every page with pdfplumber, for comparison).
+
+PDFium is asked for the page's text in one call and for geometry run by
+run: a run of non-space characters from one text object is one piece,
+placed by the boxes of its first and last glyph. Asking for every glyph's
+box, code and flags costs more than PDFium's own parsing of the page; the
+runs give the same lines (tests/test_pdf_engines.py reads every corpus
+document both ways). Runs over several text objects are read glyph by
+glyph, because PDFium marks gaps between objects with spaces by its own
+threshold, not the reader's.
 
 Each prose line's ``indent`` and ``right_gap`` are measured in character
 widths from the text column's edges. The column is estimated once for the
@@ -29,7 +38,7 @@ from __future__ import annotations
 import ctypes
 import io
 import os
-import statistics
+import re
 import traceback
 from dataclasses import dataclass, field
 from typing import Literal
@@ -40,7 +49,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import Code, Errors, Warnings, ZhenggaiError
 from ..model import Diagnostic
 from . import ocr
-from .layout import Glyph, TextLine, group_lines, line_numbers
+from .layout import Y_TOLERANCE, Piece, TextLine, glyph, group_lines, line_numbers
 from .source import PhysicalLine, SourceTable, TableCell
 
 # Percentiles of the lines' left and right ends taken as the column edges.
@@ -165,29 +174,57 @@ def page_drawing(page: pdfium.PdfPage) -> PageDrawing:
     horizontal = vertical = 0
     has_image = undecodable = False
     x, y = ctypes.c_float(), ctypes.c_float()
-    kinds = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT)
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     textpage = None
-    for obj in page.get_objects(filter=kinds):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+    for obj, kind in _page_objects(page.raw):
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             has_image = True
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            left, _, right, _ = obj.get_bounds()
-            if not undecodable and right - left < 0.01:
-                textpage = textpage or page.get_textpage()
-                undecodable = "\0" in _object_text(obj, textpage)
-        elif horizontal < 2 or vertical < 2:
+        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            if not undecodable:
+                pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                if right.value - left.value < 0.01:
+                    textpage = textpage or page.get_textpage()
+                    undecodable = "\0" in _object_text(obj, textpage.raw)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and (horizontal < 2 or vertical < 2):
             h, v = _rules(obj, x, y)
             horizontal, vertical = horizontal + h, vertical + v
+    if textpage is not None:
+        textpage.close()
     return PageDrawing(horizontal >= 2 and vertical >= 2, undecodable, has_image)
 
 
-def _rules(obj: pdfium.PdfObject, x: ctypes.c_float, y: ctypes.c_float) -> tuple[int, int]:
+# Form XObjects nested deeper than this are not looked into (pypdfium2's
+# default depth).
+_MAX_FORM_DEPTH = 15
+
+
+def _page_objects(page_handle, form_handle=None, depth: int = 0):
+    """(handle, type) of every object on the page, inside form XObjects
+    too, with PDFium's raw calls (its object wrappers cost more than the
+    calls)."""
+    if form_handle is None:
+        count, get, parent = pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page_handle
+    else:
+        count, get, parent = pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, form_handle
+    for i in range(count(parent)):
+        obj = get(parent, i)
+        if not obj:
+            continue
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth < _MAX_FORM_DEPTH:
+                yield from _page_objects(page_handle, obj, depth + 1)
+        else:
+            yield obj, kind
+
+
+def _rules(obj, x: ctypes.c_float, y: ctypes.c_float) -> tuple[int, int]:
     """(horizontal, vertical) ruled edges of a path."""
     horizontal = vertical = 0
     points: list[tuple[float, float]] = []
     start: tuple[float, float] | None = None
-    for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
         pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
         point = (x.value, y.value)
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
@@ -206,20 +243,115 @@ def _rules(obj: pdfium.PdfObject, x: ctypes.c_float, y: ctypes.c_float) -> tuple
     return horizontal, vertical
 
 
-def _object_text(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
-    size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)  # in bytes
+def _object_text(obj, textpage) -> str:
+    size = pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0)  # in bytes
     buffer = (ctypes.c_ushort * (size // 2))()
-    pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+    pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, size)
     return bytes(buffer)[:-2].decode("utf-16-le", errors="replace")  # without the terminating NUL
 
 
 def _pdfium_page(page: pdfium.PdfPage, has_image: bool) -> _Page:
     height = page.get_height()
     textpage = page.get_textpage()
-    handle = textpage.raw
+    try:
+        pieces = _pdfium_pieces(textpage.raw, height)
+    finally:
+        textpage.close()
+    return _Page(
+        lines=group_lines(pieces),
+        has_image=has_image,
+        glyphs=sum(len(p.text) for p in pieces if not p.text.isspace()),
+        unmapped=sum(p.unmapped for p in pieces),
+    )
+
+
+# Characters PDFium's page text cannot stand for: the hyphen it moved to a
+# line's end (U+0002 in the text) and glyphs it has no code for (U+FFFE).
+_SPECIAL = re.compile(r"[\x02\ufffe]")
+_PLACEHOLDER = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_SEGMENT = re.compile(r"\S+")
+_WHITESPACE = re.compile(r"\s")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _pdfium_pieces(handle, height: float) -> list[Piece]:
+    """The page's pieces: each run of non-space characters PDFium read
+    from one text object becomes one piece, from the boxes of its first
+    and last glyph (a few calls per run instead of several per glyph).
+    A run over several text objects, over two heights, or holding
+    characters the page text cannot stand for is read glyph by glyph, and
+    so is a page whose text does not line up with its characters."""
+    count = pdfium_c.FPDFText_CountChars(handle)
+    text = _page_text(handle, count)
+    if text is None:
+        return _pdfium_glyphs(handle, height, range(count))
     box = pdfium_c.FS_RECTF()
-    glyphs = []
-    for i in range(textpage.count_chars()):
+    loose_box = pdfium_c.FPDFText_GetLooseCharBox
+    pieces: list[Piece] = []
+    for space in _WHITESPACE.finditer(text):
+        # A space in the text breaks a word where it stands; the ones PDFium
+        # generated stand for nothing drawn.
+        i = space.start()
+        if pdfium_c.FPDFText_IsGenerated(handle, i) != 1:
+            loose_box(handle, i, box)
+            unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1
+            pieces.append(Piece(space.group(), box.left, box.right, height - box.top, 0.0, int(unmapped)))
+    for segment in _SEGMENT.finditer(text):
+        start, end = segment.span()
+        run = segment.group()
+        if _SPECIAL.search(run) or pdfium_c.FPDFText_CountRects(handle, start, end - start) != 1:
+            pieces.extend(_pdfium_glyphs(handle, height, range(start, end)))
+            continue
+        loose_box(handle, start, box)
+        x0, first_right, first_top = box.left, box.right, height - box.top
+        loose_box(handle, end - 1, box)
+        x1, last_top = box.right, height - box.top
+        if abs(first_top - last_top) > Y_TOLERANCE or x1 < x0:
+            pieces.extend(_pdfium_glyphs(handle, height, range(start, end)))
+            continue
+        han_count = len(_HAN.findall(run))
+        han_width = 0.0
+        if han_count:
+            # One text object, one font: its Han characters share one advance.
+            first_han = start + _HAN.search(run).start()
+            if first_han == start:
+                han_width = first_right - x0
+            else:
+                loose_box(handle, first_han, box)
+                han_width = box.right - box.left
+        unmapped = len(_PLACEHOLDER.findall(run))
+        if pdfium_c.FPDFText_HasUnicodeMapError(handle, start) == 1:
+            # A font without a Unicode map: count its glyphs one by one.
+            unmapped = sum(
+                1
+                for i in range(start, end)
+                if pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(text, i)
+            )
+        size = pdfium_c.FPDFText_GetFontSize(handle, start)
+        pieces.append(Piece(run, x0, x1, min(first_top, last_top), size, unmapped, han_width, han_count))
+    return pieces
+
+
+def _page_text(handle, count: int) -> str | None:
+    """All characters of the text page, one per index (generated spaces
+    and line breaks included); None when the text does not line up with
+    the characters (a character outside UCS-2)."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
+    if written != count + 1:
+        return None
+    text = bytes(memoryview(buffer)[:count]).decode("utf-16-le", errors="surrogatepass")
+    if len(text) != count or _SURROGATE.search(text):
+        return None
+    return text
+
+
+def _pdfium_glyphs(handle, height: float, indices) -> list[Piece]:
+    """The glyphs at these character indices, one piece each."""
+    box = pdfium_c.FS_RECTF()
+    out = []
+    for i in indices:
         if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
             continue  # spaces and line breaks PDFium adds itself
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
@@ -227,23 +359,17 @@ def _pdfium_page(page: pdfium.PdfPage, has_image: bool) -> _Page:
             code = ord("-")  # PDFium reports a hyphen ending a line as U+0002
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
         unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _is_placeholder(code)
-        glyphs.append(
-            Glyph(
-                text=chr(code) if not 0xD800 <= code <= 0xDFFF else "\ufffd",
-                x0=box.left,
-                x1=box.right,
-                top=height - box.top,
-                size=pdfium_c.FPDFText_GetFontSize(handle, i),
-                unmapped=unmapped,
+        out.append(
+            glyph(
+                chr(code) if not 0xD800 <= code <= 0xDFFF else "\ufffd",
+                box.left,
+                box.right,
+                height - box.top,
+                pdfium_c.FPDFText_GetFontSize(handle, i),
+                unmapped,
             )
         )
-    textpage.close()
-    return _Page(
-        lines=group_lines(glyphs),
-        has_image=has_image,
-        glyphs=sum(1 for g in glyphs if not g.text.isspace()),
-        unmapped=sum(1 for g in glyphs if g.unmapped),
-    )
+    return out
 
 
 def _is_placeholder(code: int) -> bool:
@@ -320,13 +446,13 @@ def _classified(exc: Exception, data: bytes, path: str, password: str | None) ->
 
 def _plumber_page(page) -> _Page:
     glyphs = [
-        Glyph(
-            text=c["text"],
-            x0=c["x0"],
-            x1=c["x1"],
-            top=c["top"],
-            size=c.get("size") or 0.0,
-            unmapped=c["text"].startswith("(cid:") or any(_is_placeholder(ord(ch)) for ch in c["text"]),
+        glyph(
+            c["text"],
+            c["x0"],
+            c["x1"],
+            c["top"],
+            c.get("size") or 0.0,
+            c["text"].startswith("(cid:") or any(_is_placeholder(ord(ch)) for ch in c["text"]),
         )
         for c in page.chars
     ]
@@ -352,11 +478,11 @@ def _plumber_page(page) -> _Page:
         tables=tables,
         has_image=has_image,
         glyphs=sum(1 for g in glyphs if not g.text.isspace()),
-        unmapped=sum(1 for g in glyphs if g.unmapped),
+        unmapped=sum(g.unmapped for g in glyphs),
     )
 
 
-def _center_in(g: Glyph, bbox: tuple[float, float, float, float]) -> bool:
+def _center_in(g: Piece, bbox: tuple[float, float, float, float]) -> bool:
     x0, top, x1, bottom = bbox
     cx = (g.x0 + g.x1) / 2
     # The glyph's top plus half its size is close to its vertical center.
@@ -379,7 +505,7 @@ def _read_unreadable_pages(document: pdfium.PdfDocument, pages: list[_Page], pat
         pages[n - 1] = _Page()
     if not any(p.lines or p.tables for p in pages):
         if garbage:
-            sample = "".join(g.text for g in _first_glyphs(document, garbage[0]))
+            sample = _first_text(document, garbage[0])
             raise ZhenggaiError(Errors.cid_garbage, path, sample=sample)
         if scanned:
             raise ZhenggaiError(Errors.no_text_layer, path)
@@ -391,9 +517,9 @@ def _read_unreadable_pages(document: pdfium.PdfDocument, pages: list[_Page], pat
     return notes
 
 
-def _first_glyphs(document: pdfium.PdfDocument, page_no: int) -> list[Glyph]:
+def _first_text(document: pdfium.PdfDocument, page_no: int) -> str:
     lines = _pdfium_page(document[page_no - 1], False).lines
-    return lines[0].glyphs[:12] if lines else []
+    return lines[0].text[:12] if lines else ""
 
 
 def _note(code: Code, pages: list[int]) -> Diagnostic:
@@ -405,14 +531,30 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-def _char_width(glyphs: list[Glyph]) -> float:
-    """The body text's character width: the median width of Chinese
+def _char_width(pieces: list[Piece]) -> float:
+    """The body text's character width: the median advance of Chinese
     characters (full width), else the median font size."""
-    han = [g.x1 - g.x0 for g in glyphs if "\u4e00" <= g.text <= "\u9fff" and g.x1 > g.x0]
+    han = sorted((p.han_width, p.han_count) for p in pieces if p.han_count)
     if han:
-        return statistics.median(han)
-    sizes = [g.size for g in glyphs if g.size]
-    return statistics.median(sizes) if sizes else 1.0
+        return _weighted_median(han)
+    sizes = sorted((p.size, 1) for p in pieces if p.size)
+    return _weighted_median(sizes) if sizes else 1.0
+
+
+def _weighted_median(counted: list[tuple[float, int]]) -> float:
+    """The median of the values, each repeated its count times (sorted)."""
+    total = sum(n for _, n in counted)
+    below_middle, middle = (total - 1) // 2, total // 2
+    low = high = None
+    seen = 0
+    for value, n in counted:
+        seen += n
+        if low is None and seen > below_middle:
+            low = value
+        if seen > middle:
+            high = value
+            break
+    return (low + high) / 2
 
 
 @dataclass
@@ -461,8 +603,7 @@ def _assemble(pages: list[_Page]) -> tuple[list[PhysicalLine], list[SourceTable]
     """Physical lines in page order (a table's lines where the table
     stands, row by row, cell by cell) and the logical tables over them."""
     tables = _join_tables(pages)
-    glyphs = [g for p in pages for line in _page_lines(p) for g in line.glyphs]
-    width = _char_width(glyphs)
+    width = _char_width([piece for p in pages for line in _page_lines(p) for piece in line.pieces])
     geometry: dict[int, tuple[float, float]] = {}
     prose = [line for p in pages for line in p.lines]
     if prose:

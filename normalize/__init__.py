@@ -12,6 +12,10 @@ map, so this stage needs nothing from the earlier ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, partial
+
 import regex
 
 from ..errors import Code, Warnings
@@ -35,11 +39,11 @@ from ..model import (
     TextLocator,
     Unit,
 )
-from .dates import find_dated_clauses, find_dates, read_deadline
+from .dates import DeadlineReading, find_dated_clauses, find_dates, read_deadline
 from .quantities import read_quantity, read_unit
 from .status import read_status
 from .targets import find_targets
-from .units import Mention, ResolvedUnit, find_mentioned_units, resolve_units
+from .units import Mention, ResolvedUnit, UnitResolution, find_mentioned_units, resolve_units
 
 # Field roles that name organizations (责任领导 names people).
 UNIT_ROLES = ("responsible", "lead", "cooperating", "supervising", "acceptance")
@@ -73,10 +77,11 @@ def normalize(doc: Document) -> Document:
     if year is None and doc.lists:
         warnings.append(Diagnostic(code=Warnings.no_reference_year.code, message=Warnings.no_reference_year.format()))
     locate = TextLocator(doc.text_map).span if doc.text_map else None
+    context = _Context(
+        year, locate, warnings, cache(resolve_units), cache(partial(read_deadline, reference_year=year))
+    )
     lists = [
-        task_list.model_copy(
-            update={"issues": [_issue(issue, year, locate, warnings) for issue in task_list.issues]}
-        )
+        task_list.model_copy(update={"issues": [_issue(issue, context) for issue in task_list.issues]})
         for task_list in doc.lists
     ]
     plan_parts: dict = {}
@@ -213,23 +218,37 @@ def _project(project: Project, text: str, locate) -> Project:
     return project.model_copy(update={"units": units})
 
 
-def _issue(issue: Issue, year: int | None, locate, warnings: list[Diagnostic]) -> Issue:
+@dataclass(frozen=True)
+class _Context:
+    """What reading the issues of one document needs. Unit fields and
+    deadlines repeat from issue to issue (a plan names the same units
+    dozens of times): ``resolve`` and ``read_deadline`` read each distinct
+    text once for this document."""
+
+    year: int | None
+    locate: Callable[[int, int], Span] | None
+    warnings: list[Diagnostic]
+    resolve: Callable[[str], UnitResolution]
+    read_deadline: Callable[[str], DeadlineReading]
+
+
+def _issue(issue: Issue, context: _Context) -> Issue:
     return issue.model_copy(
         update={
-            "deadline": _deadline(issue.deadline, year, warnings) if issue.deadline else None,
-            "units": _units(issue, locate, warnings),
-            "measures": [_measure(m, year, locate, warnings) for m in issue.measures],
+            "deadline": _deadline(issue.deadline, context) if issue.deadline else None,
+            "units": _units(issue, context),
+            "measures": [_measure(m, context) for m in issue.measures],
             "status": read_status(issue.status_raw) if issue.status_raw is not None else None,
-            "progress_entries": [_entry(e, year, locate) for e in issue.progress_entries],
-            "sub_issues": [_issue(sub, year, locate, warnings) for sub in issue.sub_issues],
+            "progress_entries": [_entry(e, context) for e in issue.progress_entries],
+            "sub_issues": [_issue(sub, context) for sub in issue.sub_issues],
         }
     )
 
 
-def _deadline(deadline: Deadline, year: int | None, warnings: list[Diagnostic]) -> Deadline:
-    reading = read_deadline(deadline.raw, year)
+def _deadline(deadline: Deadline, context: _Context) -> Deadline:
+    reading = context.read_deadline(deadline.raw)
     if not reading.readable:
-        warnings.append(
+        context.warnings.append(
             Diagnostic(
                 code=Warnings.deadline_unreadable.code,
                 message=Warnings.deadline_unreadable.format(raw=deadline.raw),
@@ -248,18 +267,18 @@ def _deadline(deadline: Deadline, year: int | None, warnings: list[Diagnostic]) 
     )
 
 
-def _units(issue: Issue, locate, warnings: list[Diagnostic]) -> dict[str, list[Unit]]:
+def _units(issue: Issue, context: _Context) -> dict[str, list[Unit]]:
     out: dict[str, list[Unit]] = {}
     for key, role in issue.field_roles.items():
         span = issue.spans.get(key)
         if role not in UNIT_ROLES or span is None:
             continue
         units = out.setdefault(f"{role}_units", [])
-        for resolved in resolve_units(issue.fields[key]).units:
-            unit = _unit(resolved, locate(span.start + resolved.start, span.start + resolved.end))
+        for resolved in context.resolve(issue.fields[key]).units:
+            unit = _unit(resolved, context.locate(span.start + resolved.start, span.start + resolved.end))
             units.append(unit)
             if not resolved.known:
-                warnings.append(
+                context.warnings.append(
                     Diagnostic(code=Warnings.unit_unknown.code, message=Warnings.unit_unknown.format(raw=resolved.raw), span=unit.span)
                 )
     return out
@@ -284,13 +303,13 @@ def _mentions(measure: Measure, locate) -> list[Unit]:
     return [_unit(m, locate(base + m.start, base + m.end)) for m in find_mentioned_units(measure.text)]
 
 
-def _measure(measure: Measure, year: int | None, locate, warnings: list[Diagnostic]) -> Measure:
+def _measure(measure: Measure, context: _Context) -> Measure:
     base = measure.span.start
     milestones = []
-    for clause in find_dated_clauses(measure.text, year):
-        span = locate(base + clause.start, base + clause.end)
+    for clause in find_dated_clauses(measure.text, context.year):
+        span = context.locate(base + clause.start, base + clause.end)
         if clause.year_inferred:
-            warnings.append(
+            context.warnings.append(
                 Diagnostic(
                     code=Warnings.milestone_year_inferred.code,
                     message=Warnings.milestone_year_inferred.format(raw=clause.date_raw, year=clause.due_date.year if clause.due_date else None),
@@ -307,10 +326,10 @@ def _measure(measure: Measure, year: int | None, locate, warnings: list[Diagnost
                 span=span,
             )
         )
-    return measure.model_copy(update={"milestones": milestones, "mentioned_units": _mentions(measure, locate)})
+    return measure.model_copy(update={"milestones": milestones, "mentioned_units": _mentions(measure, context.locate)})
 
 
-def _entry(entry: ProgressEntry, year: int | None, locate) -> ProgressEntry:
+def _entry(entry: ProgressEntry, context: _Context) -> ProgressEntry:
     base = entry.span.start
     facts = [
         DatedFact(
@@ -320,9 +339,9 @@ def _entry(entry: ProgressEntry, year: int | None, locate) -> ProgressEntry:
             year_inferred=found.year_inferred,
             role=found.role,
             text=entry.text[found.sentence_start : found.sentence_end],
-            span=locate(base + found.sentence_start, base + found.sentence_end),
+            span=context.locate(base + found.sentence_start, base + found.sentence_end),
         )
-        for found in find_dates(entry.text, year, as_of_year=year)
+        for found in find_dates(entry.text, context.year, as_of_year=context.year)
         if found.sentence_end > found.sentence_start
     ]
     return entry.model_copy(update={"dates": facts})

@@ -23,13 +23,15 @@ here; every word that gives them a meaning (底, 前, 起, 截至, 上半年, �
 from __future__ import annotations
 
 import calendar
+import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 import regex
 
@@ -297,6 +299,12 @@ _MONTH_CN = r"(?P<month>十[一二]?|[一二三四五六七八九])月(?:份)?"
 _DAY = r"(?P<day>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])(?!\d)[日号]"
 
 
+_TITLE = regex.compile(r"《[^《》]*》")
+_DATE_UNIT = regex.compile(r"[年月日号]")
+# A year printed in digits, also one that opens a range ("2022—2023年").
+_PRINTED_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?=年|\s*[—－\-–~～至到])")
+
+
 def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
@@ -309,6 +317,15 @@ class _Patterns:
         marks = _alternation(voc.end_marks + voc.start_marks)
         after_month = rf"(?:{_DAY}|(?P<mark>{marks}))?"
         after_period = rf"(?P<mark>{marks})?"
+        # A date begins with a digit that opens a number (the patterns that
+        # begin with a digit look behind for none), a Chinese numeral or a
+        # period word: the only places the date pattern is tried (see
+        # _dates_in). One class then a look behind: re skips to the class.
+        initials = _CN_DIGITS + "十" + "".join({word[0] for word in voc.periods})
+        inner_digits = "".join(d for d in "0123456789" if d not in initials)
+        self.date_start = re.compile(
+            f"[0-9{re.escape(initials)}]" + (f"(?<![0-9][{inner_digits}])" if inner_digits else "")
+        )
         self.date = regex.compile(
             rf"""
             {_YEAR}
@@ -336,6 +353,10 @@ class _Patterns:
         self.immediate = regex.compile(_alternation(voc.immediate))
         self.ongoing = regex.compile(_alternation(voc.ongoing))
         self.clause_prefix = regex.compile(rf"(?:{_alternation(voc.clause_prefixes)})?")
+        self.clause_prefixes = tuple(sorted(voc.clause_prefixes, key=len, reverse=True))
+        # "每年6月底前"; "每年底前" shares its 年 with the date "年底".
+        self.recurrence_before = tuple(voc.recurrence)
+        self.recurrence_sharing = tuple(word for word in voc.recurrence if len(word) > 1)
         self.start_after = tuple(sorted(voc.start_after, key=len, reverse=True))
         self.reference_after = tuple(sorted(voc.reference_after, key=len, reverse=True))
         self.start_before = tuple(sorted(voc.start_before, key=len, reverse=True))
@@ -364,8 +385,7 @@ def _cn_number(s: str) -> int:
 _Kind = Literal["deadline", "bare", "start", "reference", "range", "recurring", "relative", "title", "invalid"]
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):  # a tuple: built for every date of every text
     start: int
     end: int  # after the date itself (with 底/末/初)
     raw_end: int  # after its deadline suffix (前/之前/以前/内), if any
@@ -410,28 +430,23 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
     """Every date in the text, classified by its own context (words right
     before and after it), not yet by its place in a clause."""
     pats = voc._patterns
-    titles = [(m.start(), m.end()) for m in regex.finditer(r"《[^《》]*》", text)]
-    ranges = [(m.start(), m.end()) for m in pats.range.finditer(text) if regex.search(r"[年月日号]", m.group())]
+    # Most texts hold no title and no range connector: looking for the
+    # characters costs far less than the searches.
+    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)] if "《" in text else []
+    ranges = []
+    if any(connector in text for connector in voc.range_connectors):
+        ranges = [(m.start(), m.end()) for m in pats.range.finditer(text) if _DATE_UNIT.search(m.group())]
     hits: list[_Hit] = []
-    for m in pats.date.finditer(text):
+    for m in _dates_in(text, pats):
         start, end = m.start(), m.end()
-        year = _cn_number(m.group("year")) if m.group("year") else None
-        month = _cn_number(m.group("month")) if m.group("month") else None
-        day = _cn_number(m.group("day")) if m.group("day") else None
-        period = voc.periods[m.group("period")] if m.group("period") else None
-        mark = m.group("mark")
+        year, month, day, period, mark = m.group("year", "month", "day", "period", "mark")
+        year = _cn_number(year) if year else None
+        month = _cn_number(month) if month else None
+        day = _cn_number(day) if day else None
+        period = voc.periods[period] if period else None
         sm = pats.suffix.match(text, end)
         suffixed = bool(sm) and not (mark in voc.start_marks or (period is not None and period.start))
         raw_end = sm.end() if suffixed else end
-
-        def recurring() -> bool:
-            # "每年6月底前"; "每年底前" shares its 年 with the date "年底".
-            for word in voc.recurrence:
-                if text.endswith(word, 0, start):
-                    return True
-                if len(word) > 1 and text.endswith(word, 0, start + 1) and start + 1 >= len(word):
-                    return True
-            return False
 
         relative = False
         if year is None:
@@ -442,10 +457,10 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
                 relative = text[start - 2] in voc.relative_not_after
             elif period is not None:
                 relative = prev.isdigit() or (prev != "" and prev in voc.relative_not_after)
-        range_span = next(((a, b) for a, b in ranges if a <= start < b or a < end <= b), None)
+        range_span = next(((a, b) for a, b in ranges if a <= start < b or a < end <= b), None) if ranges else None
 
         kind: _Kind
-        if any(a <= start < b for a, b in titles):
+        if titles and any(a <= start < b for a, b in titles):
             kind = "title"
         elif (
             (year is not None and not 1900 <= year <= 2099)
@@ -455,7 +470,7 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
             kind = "invalid"
         elif range_span is not None:
             kind = "range"
-        elif recurring():
+        elif text.endswith(pats.recurrence_before, 0, start) or text.endswith(pats.recurrence_sharing, 0, start + 1):
             kind = "recurring"
         elif relative:
             kind = "relative"
@@ -479,6 +494,18 @@ def _scan(text: str, voc: DeadlineVocabulary) -> list[_Hit]:
     return hits
 
 
+def _dates_in(text: str, pats: _Patterns) -> Iterator[regex.Match]:
+    """What ``pats.date.finditer(text)`` gives, trying the pattern only
+    where a date can begin."""
+    taken = 0
+    for start in pats.date_start.finditer(text):
+        if start.start() >= taken:
+            m = pats.date.match(text, start.start())
+            if m is not None:
+                taken = m.end()
+                yield m
+
+
 def _valid_day(year: int | None, month: int | None, day: int) -> bool:
     if month is None or not (1 <= month <= 12):
         return False
@@ -493,23 +520,19 @@ def _years_before(hits: list[_Hit], text: str, pos: int) -> int | None:
     for h in hits:
         if h.year is not None and h.start < pos and (best is None or h.start > best[0]):
             best = (h.start, h.year)
-    for m in regex.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?=年|\s*[—－\-–~～至到])", text[:pos]):
+    for m in _PRINTED_YEAR.finditer(text, 0, pos):
         if best is None or m.start() > best[0]:
             best = (m.start(), int(m.group(1)))
     return best[1] if best else None
 
 
+# Full-width digits and full stop as ASCII.
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "．": "."})
+
+
 def _normalize(raw: str) -> str:
-    out = []
-    for ch in raw:
-        if "０" <= ch <= "９":
-            ch = chr(ord(ch) - 0xFEE0)
-        elif ch in "．":
-            ch = "."
-        if ch.isspace():
-            continue
-        out.append(ch)
-    return "".join(out)
+    """Half-width digits, no whitespace."""
+    return "".join(raw.translate(_HALF_WIDTH).split())
 
 
 # --------------------------------------------------------------------------
@@ -624,15 +647,11 @@ def read_deadline(
 
 
 def _cover_before(text: str, start: int, cover, pats: _Patterns) -> None:
-    before = text[:start]
-    for words in (pats.reference_before, pats.start_before):
-        for w in words:
-            if before.endswith(w):
+    for words in (pats.reference_before, pats.start_before, pats.clause_prefixes):
+        for w in words:  # longest first
+            if text.endswith(w, 0, start):
                 cover(start - len(w), start)
                 return
-    m = regex.search(rf"(?:{pats.clause_prefix.pattern})$", before)
-    if m:
-        cover(m.start(), m.end())
 
 
 def _read_numeric(m: regex.Match) -> DeadlineReading:
@@ -651,8 +670,9 @@ def _read_numeric(m: regex.Match) -> DeadlineReading:
 # --------------------------------------------------------------------------
 # Dated clauses
 
-_HARD_BREAK = regex.compile(r"[；;。！？!?\n]")
+_HARD_BREAK = "；;。！？!?\n"
 _SOFT_BREAK = "，,"
+_BREAK = regex.compile(f"[{regex.escape(_HARD_BREAK + _SOFT_BREAK)}]")
 _STRIP = " \t\r\n\u3000，,。；;：:、！？!?"
 # A measure number left at the start of the text ("1.2022年底前……").
 _LEADING_NUMBER = regex.compile(r"\s*(?:\d{1,3}[.．、]|（\d{1,3}）|[\u2460-\u2473])")
@@ -694,12 +714,11 @@ def find_dated_clauses(
     # Clause bounds.
     bounds: list[tuple[int, int]] = []
     seg_start = first
-    for i in range(first, len(text) + 1):
-        at_end = i == len(text)
-        if at_end or _HARD_BREAK.match(text, i):
+    for i in (*(m.start() for m in _BREAK.finditer(text, first)), len(text)):
+        if i == len(text) or text[i] not in _SOFT_BREAK:
             bounds.append((seg_start, i))
             seg_start = i + 1
-        elif text[i] in _SOFT_BREAK:
+        else:
             j = i + 1
             while j < len(text) and text[j].isspace():
                 j += 1

@@ -13,13 +13,14 @@ whitespace removed), so "政府(行署)" and "政府（行署）" are one name.
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Generic, Literal, TypeVar, get_args
 
 import regex
 
@@ -36,6 +37,7 @@ __all__ = [
     "Scope",
     "fold",
     "load_gazetteer",
+    "starts_pattern",
 ]
 
 # The model says what a unit level is; the gazetteer only uses it.
@@ -51,14 +53,18 @@ _SCOPE_SECTIONS: dict[str, Scope] = {
 }
 
 _SPACE = regex.compile(r"\s+")
-_ASCII_PARENS = str.maketrans({"(": "（", ")": "）"})
 
 
 def fold(text: str) -> str:
     """The form names are compared in: full-width parentheses, no whitespace
     (PDF extraction leaves stray spaces inside names)."""
-    return _SPACE.sub("", text.translate(_ASCII_PARENS))
+    text = text.replace("(", "（").replace(")", "）")  # cheaper than translate
+    if text.split() == [text]:
+        return text  # no whitespace: the common case, without the regex
+    return _SPACE.sub("", text)
 
+
+V = TypeVar("V")
 
 # --------------------------------------------------------------------------
 # Entries
@@ -162,11 +168,15 @@ class Gazetteer:
     def regions_at(self, text: str, pos: int = 0, *, running_text: bool = False) -> Iterator[tuple[Region, int]]:
         """Regions whose alias starts ``text`` at ``pos``, longest first, with
         the end of the alias. ``running_text`` leaves out short forms."""
-        index = self._index.safe_region_of if running_text else self._index.region_of
-        for length in range(min(self._index.region_len, len(text) - pos), 0, -1):
-            region = index.get(text[pos : pos + length])
-            if region is not None:
-                yield region, pos + length
+        return (self._index.safe_regions if running_text else self._index.regions).at(text, pos)
+
+    def region_at(self, text: str, pos: int = 0, *, running_text: bool = False) -> tuple[Region, int] | None:
+        """The first of :meth:`regions_at`, or None."""
+        return (self._index.safe_regions if running_text else self._index.regions).longest_at(text, pos)
+
+    def region_aliases(self, *, running_text: bool = False) -> Collection[str]:
+        """Every (folded) region alias; ``running_text`` leaves out short forms."""
+        return (self._index.safe_regions if running_text else self._index.regions).value_of.keys()
 
     @property
     def prefectures(self) -> tuple[Region, ...]:
@@ -186,23 +196,86 @@ class Gazetteer:
 
     def departments_at(self, scope: Scope, text: str, pos: int = 0) -> Iterator[tuple[Department, int]]:
         """Departments of ``scope`` whose alias starts ``text`` at ``pos``, longest first."""
-        for length in range(min(self._index.department_len, len(text) - pos), 0, -1):
-            department = self._index.department_of.get((scope, text[pos : pos + length]))
-            if department is not None:
-                yield department, pos + length
+        return self._index.departments[scope].at(text, pos)
+
+    def department_aliases(self, scope: Scope) -> Collection[str]:
+        """Every (folded) department alias of ``scope``."""
+        return self._index.departments[scope].value_of.keys()
 
     # -- collectives ---------------------------------------------------------
 
     def collective(self, phrase: str) -> Collective | None:
         return self._index.collective_of.get(fold(phrase))
 
-    def collective_phrases(self) -> tuple[str, ...]:
-        """Every collective phrase, longest first."""
-        return self._index.collective_phrases
+    def collective_at(self, text: str, pos: int = 0) -> tuple[Collective, int] | None:
+        """The collective whose phrase starts ``text`` at ``pos`` (the longest
+        phrase), with the end of the phrase; None when none does."""
+        return self._index.collectives.longest_at(text, pos)
 
-    def may_start_name(self, char: str) -> bool:
-        """Whether a region, department or collective name can start with ``char``."""
-        return char in self._index.initials
+    def collective_phrases(self) -> Collection[str]:
+        """Every (folded) collective phrase."""
+        return self._index.collective_of.keys()
+
+    def collective_initials(self) -> Collection[str]:
+        """The characters a collective phrase can begin with."""
+        return self._index.collectives.initials
+
+    @property
+    def collective_parts(self) -> int:
+        """The most parts ("、"-separated) a collective phrase has."""
+        return self._index.collective_parts
+
+
+class _PrefixTable(Generic[V]):
+    """Names and what they name, looked up at a place of a text: only the
+    lengths of the names that begin with the character there are tried."""
+
+    def __init__(self, value_of: Mapping[str, V]):
+        self.value_of = value_of
+        lengths: dict[str, set[int]] = {}
+        for name in value_of:
+            lengths.setdefault(name[0], set()).add(len(name))
+        self._lengths = {initial: tuple(sorted(ls, reverse=True)) for initial, ls in lengths.items()}
+        self.initials = self._lengths.keys()
+
+    def at(self, text: str, pos: int) -> Iterator[tuple[V, int]]:
+        """The names starting ``text`` at ``pos``, longest first, with their ends."""
+        if pos >= len(text):
+            return
+        room = len(text) - pos
+        for length in self._lengths.get(text[pos], ()):
+            if length <= room:
+                value = self.value_of.get(text[pos : pos + length])
+                if value is not None:
+                    yield value, pos + length
+
+    def longest_at(self, text: str, pos: int) -> tuple[V, int] | None:
+        return next(self.at(text, pos), None)
+
+
+def starts_pattern(names: Iterable[str]) -> re.Pattern:
+    """A pattern matching (empty) where any of ``names`` begins: finditer
+    gives every such place of a text, overlapping names too. The names are
+    folded into a trie ("自治区(?:党委|…)") behind a class of their first
+    characters, so that most places of a text are passed over at once; the
+    standard ``re`` engine does that skip, ``regex`` does not."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        if "" in node:
+            return ""  # a name ends here: what follows does not matter
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    if not trie:
+        return re.compile("(?!)")
+    initials = "".join(re.escape(char) for char in sorted(trie))
+    return re.compile(f"(?=[{initials}])(?={branch(trie)})")
 
 
 class _Index:
@@ -217,7 +290,8 @@ class _Index:
                 self.safe_region_of[fold(alias)] = region
             for alias in region.short:
                 _claim(self.region_of, fold(alias), region, "region name")
-        self.region_len = max(map(len, self.region_of), default=0)
+        self.regions = _PrefixTable(self.region_of)
+        self.safe_regions = _PrefixTable(self.safe_region_of)
 
         self.department_of: dict[tuple[str, str], Department] = {}
         self.stem_of: dict[tuple[str, str], Department] = {}
@@ -226,18 +300,17 @@ class _Index:
                 _claim(self.department_of, (dept.scope, fold(alias)), dept, f"{dept.scope} department name")
             for stem in dept.stems:
                 _claim(self.stem_of, (dept.scope, fold(stem)), dept, f"{dept.scope} department stem")
-        self.department_len = max((len(a) for _, a in self.department_of), default=0)
+        self.departments = {
+            scope: _PrefixTable({alias: dept for (s, alias), dept in self.department_of.items() if s == scope})
+            for scope in get_args(Scope)
+        }
 
         self.collective_of: dict[str, Collective] = {}
         for collective in gz.collectives:
             for phrase in collective.phrases:
                 _claim(self.collective_of, phrase, collective, "collective phrase")
-        self.collective_phrases = tuple(sorted(self.collective_of, key=len, reverse=True))
-        # First characters of every name running text is searched for: most
-        # places of a text start none, and are skipped at the cost of a set lookup.
-        self.initials = frozenset(
-            name[0] for name in (*self.safe_region_of, *self.collective_of, *(a for _, a in self.department_of))
-        )
+        self.collectives = _PrefixTable(self.collective_of)
+        self.collective_parts = max((phrase.count("、") + 1 for phrase in self.collective_of), default=0)
 
 
 def _claim(index: dict, key, value, what: str) -> None:

@@ -121,6 +121,8 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 def find_targets(text: str, reference_year: int | None) -> list[FoundTarget]:
     """Targets in one paragraph of text."""
+    if "年" not in text:
+        return []  # every target opens with a year: most paragraphs need no search
     words = target_words()
     out: list[FoundTarget] = []
     taken = 0

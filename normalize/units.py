@@ -25,13 +25,25 @@ only the grammar of unit lists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
-from .gazetteer import Collective, Department, Gazetteer, Level, Region, fold, load_gazetteer
+from .gazetteer import (
+    Collective,
+    Department,
+    EnterpriseRules,
+    Gazetteer,
+    Level,
+    Region,
+    fold,
+    load_gazetteer,
+    starts_pattern,
+)
 
 __all__ = [
     "Mention",
@@ -111,8 +123,7 @@ _ITEM_SEPARATORS = "、"
 _TRIM = " \t\r\n\u3000。."
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):  # tuples: built for every piece of every field
     text: str  # folded
     start: int
     end: int
@@ -128,30 +139,39 @@ def _split(raw: str, start: int, end: int, separators: str) -> list[_Piece]:
     """Pieces of raw[start:end] between separators outside parentheses,
     trimmed; offsets into raw."""
     pieces, depth, begin = [], 0, start
-    for i in range(start, end + 1):
-        ch = raw[i] if i < end else None
-        if ch is not None and ch in _OPEN:
+    for m in _marks(separators).finditer(raw, start, end):
+        ch = m.group()
+        if ch in _OPEN:
             depth += 1
-        elif ch is not None and ch in _CLOSE:
+        elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif ch is None or (depth == 0 and ch in separators):
-            a, b = begin, i
-            while a < b and _trimmed(raw[a]):
-                a += 1
-            while b > a and _trimmed(raw[b - 1]):
-                b -= 1
-            if a < b:
-                pieces.append(_Piece(fold(raw[a:b]), a, b))
-            begin = i + 1
+        elif depth == 0:
+            _add_piece(raw, begin, m.start(), pieces)
+            begin = m.end()
+    _add_piece(raw, begin, end, pieces)
     return pieces
+
+
+@lru_cache(maxsize=4)
+def _marks(separators: str) -> regex.Pattern:
+    """The characters _split acts on: parentheses and ``separators``."""
+    return regex.compile(f"[{regex.escape(_OPEN + _CLOSE + separators)}]")
+
+
+def _add_piece(raw: str, a: int, b: int, pieces: list[_Piece]) -> None:
+    while a < b and _trimmed(raw[a]):
+        a += 1
+    while b > a and _trimmed(raw[b - 1]):
+        b -= 1
+    if a < b:
+        pieces.append(_Piece(fold(raw[a:b]), a, b))
 
 
 # --------------------------------------------------------------------------
 # Items
 
 
-@dataclass(frozen=True)
-class _Item:
+class _Item(NamedTuple):
     """One item, read: a region (with the text naming it) and what follows
     it — an organ, a department, a collective remainder, or unknown text."""
 
@@ -303,6 +323,7 @@ def _resolve_items(items: list[_Piece], gz: Gazetteer, context: _Context, out: _
     that takes the pending regions of its kind and the suffix-only items
     after it."""
     pending: list[_Item] = []
+    collective_spans = _collective_spans(items, gz)
 
     def flush() -> None:
         out.units.extend(_region_unit(item) for item in pending)
@@ -311,9 +332,8 @@ def _resolve_items(items: list[_Piece], gz: Gazetteer, context: _Context, out: _
     i = 0
     while i < len(items):
         # A collective phrase may span items ("相关地、州、市人民政府").
-        span = _collective_span(items, i, gz)
-        if span:
-            j, collective = span
+        if i in collective_spans:
+            j, collective = collective_spans[i]
             flush()
             piece = _Piece("、".join(p.text for p in items[i:j]), items[i].start, items[j - 1].end)
             out.units.append(_listed_collective(piece, collective))
@@ -353,7 +373,7 @@ def _resolve_items(items: list[_Piece], gz: Gazetteer, context: _Context, out: _
             continue
         pending.clear()
         j = i if item.region is None else i + 1
-        while j < len(items) and not _collective_span(items, j, gz):
+        while j < len(items) and j not in collective_spans:
             nxt = _read_item(items[j], gz)
             if not nxt.suffix_only:
                 break
@@ -373,12 +393,21 @@ def _reads_in(item: _Item, region: Region, gz: Gazetteer, stems: bool) -> bool:
     return stems and gz.department_by_stem(region.scope, item.rest) is not None
 
 
-def _collective_span(items: list[_Piece], i: int, gz: Gazetteer):
-    for j in range(len(items), i, -1):
-        collective = gz.collective("、".join(p.text for p in items[i:j]))
-        if collective is not None:
-            return j, collective
-    return None
+def _collective_spans(items: list[_Piece], gz: Gazetteer) -> dict[int, tuple[int, Collective]]:
+    """Items that open a collective phrase spanning items ("相关地、州、市人民政府"):
+    where the longest such phrase ends, and its collective. A phrase of n
+    parts joins at most n items (an item may hold a "、" in parentheses)."""
+    spans = {}
+    initials = gz.collective_initials()
+    for i in range(len(items)):
+        if items[i].text[0] not in initials:
+            continue  # no phrase begins like this item
+        for j in range(min(len(items), i + gz.collective_parts), i, -1):
+            collective = gz.collective("、".join(p.text for p in items[i:j]))
+            if collective is not None:
+                spans[i] = (j, collective)
+                break
+    return spans
 
 
 def _emit_run(
@@ -577,10 +606,12 @@ def covers_region(units: Iterable[ResolvedUnit], region_name: str, gazetteer: Ga
 # Mentions in running text
 
 _HAN = regex.compile(r"\p{Han}")
-_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z]")
 _TITLE = regex.compile(r"《[^《》]*》")
 _PLACE_LEVELS = ("autonomous_region", "prefecture", "county", "corps", "division")
 _GROUP_IN_NAME = "（集团）"  # "新疆闽新钢铁（集团）有限公司"
+# What ends an enterprise name, looking back from its suffix: a character no
+# name holds, but not the parentheses of "（集团）". Searched right to left.
+_NAME_BREAK = regex.compile(rf"(?r){regex.escape(_GROUP_IN_NAME)}|[^\p{{Han}}A-Za-z]")
 _ENTERPRISE_WINDOW = 30  # longest enterprise name looked for, in characters
 
 
@@ -597,7 +628,7 @@ def find_mentioned_units(text: str, gazetteer: Gazetteer | None = None) -> tuple
     (titles of documents and standards) is skipped.
     """
     gz = gazetteer or load_gazetteer()
-    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)]
+    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)] if "《" in text else []
     units = _unit_mentions(text, gz, titles)
     enterprises = _enterprise_mentions(text, gz, titles, units)
     return tuple(sorted(units + enterprises, key=lambda m: m.start))
@@ -610,41 +641,49 @@ def _in_titles(pos: int, titles: list[tuple[int, int]]) -> bool:
 def _unit_mentions(text: str, gz: Gazetteer, titles) -> list[Mention]:
     autonomous = next((r for r in gz.regions if r.level == "autonomous_region"), None)
     mentions: list[Mention] = []
-    pos = 0
-    while pos < len(text):
-        mention = None
-        if gz.may_start_name(text[pos]) and not _in_titles(pos, titles):
-            mention = _collective_at(text, pos, gz) or _region_mention_at(text, pos, gz)
-            if mention is None and autonomous is not None:
-                mention = _hall_at(text, pos, gz, autonomous)
-        if mention is None:
-            pos += 1
+    taken = 0  # the end of the last mention: mentions do not overlap
+    for start in _mention_starts(gz).finditer(text):
+        pos = start.start()
+        if pos < taken or _in_titles(pos, titles):
             continue
-        mentions.append(mention)
-        pos = mention.end
+        mention = _collective_at(text, pos, gz) or _region_mention_at(text, pos, gz)
+        if mention is None and autonomous is not None:
+            mention = _hall_at(text, pos, gz, autonomous)
+        if mention is not None:
+            mentions.append(mention)
+            taken = mention.end
     return mentions
 
 
+@lru_cache(maxsize=8)
+def _mention_starts(gz: Gazetteer) -> re.Pattern:
+    """Where a unit mention can begin: a region alias (no short form), a
+    collective phrase, or a department of the autonomous region ending in 厅
+    (the one kind of department taken without its region, see _hall_at)."""
+    halls = (alias for alias in gz.department_aliases("region") if alias.endswith("厅"))
+    return starts_pattern((*gz.region_aliases(running_text=True), *gz.collective_phrases(), *halls))
+
+
 def _collective_at(text: str, pos: int, gz: Gazetteer) -> Mention | None:
-    for phrase in gz.collective_phrases():
-        if text.startswith(phrase, pos):
-            collective = gz.collective(phrase)
-            if collective.region is None:
-                return None  # "有关部门" in running text names nobody in particular
-            return Mention(phrase, collective.name, "collective", collective.region, pos, pos + len(phrase),
-                           place=collective.region, collective=True)
-    return None
+    found = gz.collective_at(text, pos)
+    if found is None:
+        return None
+    collective, end = found
+    if collective.region is None:
+        return None  # "有关部门" in running text names nobody in particular
+    return Mention(text[pos:end], collective.name, "collective", collective.region, pos, end,
+                   place=collective.region, collective=True)
 
 
 def _region_mention_at(text: str, pos: int, gz: Gazetteer) -> Mention | None:
-    found = next(gz.regions_at(text, pos, running_text=True), None)
+    found = gz.region_at(text, pos, running_text=True)
     if found is None:
         return None
     region, end = found
     for dept, dend in gz.departments_at(region.scope, text, end):
         return Mention(text[pos:dend], dept.unit_name(region), "department", region.top, pos, dend,
                        place=region.name, organ=dept.name)
-    for alias in sorted(gz.party_aliases + gz.government_aliases, key=len, reverse=True):
+    for alias in _organ_aliases(gz):
         if not text.startswith(alias, end):
             continue
         after = text[end + len(alias) : end + len(alias) + 1]
@@ -670,12 +709,9 @@ def _hall_at(text: str, pos: int, gz: Gazetteer, autonomous: Region) -> Mention 
 
 def _enterprise_mentions(text: str, gz: Gazetteer, titles, units: list[Mention]) -> list[Mention]:
     rules = gz.enterprise
-    if not rules.suffixes:
-        return []
-    suffix = "|".join(map(regex.escape, rules.suffixes))
-    group = regex.escape(_GROUP_IN_NAME)
-    # "集团有限公司" and "（集团）有限公司" end one name.
-    pattern = regex.compile(rf"(?:{group}|集团)?(?:{suffix})")
+    if not any(suffix in text for suffix in rules.suffixes):
+        return []  # most texts: no need to search
+    pattern = _enterprise_end(rules)
     unit_at_end = {m.end: m for m in units}
     mentions: list[Mention] = []
     floor = 0
@@ -701,6 +737,20 @@ def _enterprise_mentions(text: str, gz: Gazetteer, titles, units: list[Mention])
     return mentions
 
 
+@lru_cache(maxsize=8)
+def _enterprise_end(rules: EnterpriseRules) -> regex.Pattern:
+    """Where an enterprise name ends: a suffix; "集团有限公司" and
+    "（集团）有限公司" end one name."""
+    suffix = "|".join(map(regex.escape, rules.suffixes))
+    return regex.compile(rf"(?:{regex.escape(_GROUP_IN_NAME)}|集团)?(?:{suffix})")
+
+
+@lru_cache(maxsize=8)
+def _organ_aliases(gz: Gazetteer) -> tuple[str, ...]:
+    """The party's and the government's aliases, longest first."""
+    return tuple(sorted(gz.party_aliases + gz.government_aliases, key=len, reverse=True))
+
+
 def _in_not_word(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
     for word in words:
         at = text.find(word, max(0, start - len(word) + 1), end + len(word) - 1)
@@ -714,24 +764,25 @@ def _name_start(text: str, suffix_start: int, floor: int, gz: Gazetteer, units: 
     nearest character that is no part of a name, unit mention or word of
     ``before``; a joiner ("和") in front is dropped."""
     start = floor
-    i = suffix_start - 1
-    while i >= floor:
-        if text.startswith(_GROUP_IN_NAME, i - len(_GROUP_IN_NAME) + 1):
-            i -= len(_GROUP_IN_NAME)
-            continue
-        if not _NAME_CHAR.match(text[i]):
-            start = i + 1
+    # Right to left; a "（集团）" that ends at or after floor is passed over whole.
+    for m in _NAME_BREAK.finditer(text, max(0, floor - len(_GROUP_IN_NAME) + 1), suffix_start):
+        if m.end() <= floor:
             break
-        i -= 1
+        if m.group() != _GROUP_IN_NAME:
+            start = m.end()
+            break
     for unit in units:
         if start <= unit.end <= suffix_start:
             start = unit.end
+    window = set(text[start:suffix_start])
     for word in gz.enterprise.before:
+        if word[0] not in window:
+            continue  # not in the window: no need to search
         at = text.rfind(word, start, suffix_start)
         if at != -1:
             start = at + len(word)
     for joiner in gz.enterprise.joiners:
-        if text.startswith(joiner, start) and next(gz.regions_at(text, start), None) is None:
+        if text.startswith(joiner, start) and gz.region_at(text, start) is None:
             start += len(joiner)
             break
     return start

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import get_args
 
-import jinja2
 import pyarrow as pa
 
 from ..model import Audit, AuditRow, FindingKind, Span
@@ -171,14 +171,21 @@ def _sort_key(row: AuditRow) -> tuple:
     return (row.plan_list or 999, row.plan_seq or 999, row.plan_sub_seq or 0, row.report_seq or 0)
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("zhenggai.output", "templates"),
-    autoescape=jinja2.select_autoescape(["html", "j2"]),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.globals.update(text_diff=text_diff, where=where, row_class=_row_class)
+@lru_cache(maxsize=1)
+def _environment():
+    # jinja2 is imported here, on first use: `zhenggai extract` loads this
+    # module with the command line but never renders an audit.
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("zhenggai.output", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(text_diff=text_diff, where=where, row_class=_row_class)
+    return env
 
 
 def render_html(audit: Audit) -> str:
@@ -187,4 +194,4 @@ def render_html(audit: Audit) -> str:
         rows = sorted((r for r in audit.rows if r.report_doc == report.doc), key=_sort_key)
         counts = Counter(f.finding for f in audit.findings if f.report_doc == report.doc)
         sections.append({"report": report, "rows": rows, "counts": [(k, counts[k]) for k in _FINDING_ORDER]})
-    return _ENV.get_template("audit.html.j2").render(audit=audit, sections=sections)
+    return _environment().get_template("audit.html.j2").render(audit=audit, sections=sections)

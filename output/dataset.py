@@ -34,7 +34,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import tables
@@ -207,9 +206,10 @@ class Dataset:
             if not target.is_file():
                 continue  # a table added after the part was written
             table = _read_part(target, spec.schema)
-            mask = pa.array(_rows_to_keep(table.column("doc_id").to_pylist(), copies, kept), pa.bool_())
+            keep = _rows_to_keep(table.column("doc_id").to_pylist(), copies, kept)
+            mask = pa.array(keep, pa.bool_())
             if spec.name == "unit_links":
-                catalog.add(table.filter(pc.invert(mask)).to_pylist(), sign=-1)
+                catalog.add(table.filter(pa.array([not k for k in keep], pa.bool_())).to_pylist(), sign=-1)
             if any(keep_doc):
                 commit.write(table.filter(mask), target)
             else:

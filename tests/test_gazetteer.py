@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 import regex
 
-from zhenggai.normalize.gazetteer import fold, load_gazetteer
+from zhenggai.normalize.gazetteer import fold, load_gazetteer, starts_pattern
 from zhenggai.normalize.units import resolve_units
 
 from .conftest import CORPUS_FILES, PREFECTURES
@@ -388,3 +388,28 @@ def test_packaged_gazetteer_is_loaded_once():
 def test_names_are_folded():
     assert fold(" 政府(行署) ") == "政府（行署）"
     assert GZ.collective("各地(州、市)党委、政府(行署)") is GZ.collective("各地（州、市）党委、政府（行署）")
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\n", "\u3000", "\xa0", "\u2003"])
+def test_fold_removes_every_kind_of_whitespace(space):
+    assert fold(f"昌吉州{space}党委") == "昌吉州党委"
+
+
+def test_fold_keeps_the_separators_that_are_no_whitespace():
+    # str.isspace() counts U+001C–U+001F, regex's \s does not: fold's fast
+    # path (names without whitespace) must keep the regex's meaning.
+    assert fold("昌吉\x1c州") == "昌吉\x1c州"
+
+
+def test_names_at_a_place_are_found_longest_first():
+    found = [(region.name, end) for region, end in GZ.regions_at("兵团第六师五家渠市")]
+    assert found == [("新疆生产建设兵团第六师", 9), ("新疆生产建设兵团第六师", 5), ("新疆生产建设兵团", 2)]
+    assert GZ.region_at("兵团第六师五家渠市") == (GZ.region("兵团第六师"), 9)
+    assert GZ.region_at("昌吉州", 3) is None  # past the end: nothing, no error
+
+
+def test_starts_pattern_finds_every_place_a_name_begins():
+    # Overlapping names each give their place; a name inside a longer one too.
+    pattern = starts_pattern(["昌吉", "昌吉州", "州党委", "吉木萨尔县"])
+    assert [m.start() for m in pattern.finditer("昌吉州党委和吉木萨尔县")] == [0, 2, 6]
+    assert list(starts_pattern([]).finditer("昌吉州")) == []

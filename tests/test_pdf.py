@@ -156,3 +156,44 @@ def test_encrypted_pdf_through_read_source(tmp_path):
         read_source(path)
     assert info.value.code == Errors.pdf_encrypted
     assert [line.text for line in read_source(path, password="secret").lines] == ["Secret plan"]
+
+
+def _pieces_line(pieces: list[tuple[str, float]], size: float = 12) -> bytes:
+    """One line drawn as separate text objects, each at its x (points)."""
+
+    def draw(c):
+        c.setFont("Helvetica", size)
+        for text, x in pieces:
+            c.drawString(x, 600, text)
+
+    return _pdf_bytes(draw)
+
+
+@pytest.mark.parametrize(
+    "size,gap,expected",
+    [
+        (12, 0.0, "ABCDEF"),
+        # PDFium puts a space in its text here; the gap is under 3 points.
+        (12, 2.5, "ABCDEF"),
+        (12, 3.5, "ABC DEF"),
+        # PDFium puts no space in its text here (its threshold grows with
+        # the font); the gap is over 3 points.
+        (40, 3.5, "ABC DEF"),
+        (40, 5.0, "ABC DEF"),
+        (40, 2.5, "ABCDEF"),
+    ],
+)
+def test_gap_between_text_objects_separates_words_past_3_points(size, gap, expected):
+    # A run of PDFium's text over several text objects is read glyph by
+    # glyph, so the reader's 3-point rule decides, not PDFium's spaces.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    data = _pieces_line([("ABC", 72.0), ("DEF", 72.0 + stringWidth("ABC", "Helvetica", size) + gap)], size)
+    for engine in ("auto", "pdfplumber"):
+        lines, _ = read_lines(data, "gap.pdf", engine=engine)
+        assert [line.text for line in lines] == [expected], engine
+
+
+def test_space_in_the_text_separates_words():
+    lines, _ = read_lines(_pieces_line([("2022 Q3", 72.0)]), "space.pdf")
+    assert [line.text for line in lines] == ["2022 Q3"]

@@ -87,3 +87,15 @@ def test_prose_pages_go_to_pdfium_and_table_pages_to_pdfplumber():
     with pdfium.PdfDocument(PLAN_PDF) as plan, pdfium.PdfDocument(TABLE_PDF) as table:
         assert not any(page_drawing(plan[i]).needs_pdfplumber for i in range(len(plan)))
         assert all(page_drawing(table[i]).ruled for i in range(len(table)))
+
+
+@pytest.mark.parametrize("name", CORPUS_DOCUMENTS)
+def test_runs_read_like_glyphs(corpus_pdfs, corpus_fast, name, monkeypatch):
+    # PDFium's page text is read run by run (a few calls per run); a page
+    # whose text does not line up with its characters is read glyph by
+    # glyph. Both give the same lines, gaps and indents.
+    from zhenggai.extract import pdf
+
+    monkeypatch.setattr(pdf, "_page_text", lambda handle, count: None)
+    by_glyph = run_stages(corpus_pdfs[name]).source.lines
+    assert by_glyph == corpus_fast[name].source.lines

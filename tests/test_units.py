@@ -1023,6 +1023,25 @@ def test_mentions_in_the_plan_measures(plan_txt):
     } <= names
 
 
+def test_a_repeated_unit_field_gives_each_issue_its_own_spans(plan_txt):
+    """normalize resolves each distinct unit field once per document; the
+    units of every issue that repeats a field still point into that issue's
+    own field."""
+    issues_of_field: dict[str, int] = {}
+    for task_list in plan_txt.lists:
+        for issue in _issues(task_list.issues):
+            for key, role in issue.field_roles.items():
+                if role != "responsible":
+                    continue
+                issues_of_field[issue.fields[key]] = issues_of_field.get(issue.fields[key], 0) + 1
+                field = issue.spans[key]
+                units = issue.units["responsible_units"]
+                assert units
+                for unit in units:
+                    assert field.start <= unit.span.start < unit.span.end <= field.end
+    assert max(issues_of_field.values()) >= 5  # the plan does repeat its fields
+
+
 def test_a_bare_region_carries_nothing():
     # After a bare region an unknown item is a unit of its own, not 乌鲁木齐市某某局.
     resolution = resolve_units("乌鲁木齐市、某某局")
