@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 from ..model import Document
 from . import tables
 from .atomic import write_bytes_atomic
-from .dataset import DocumentOutput
+from .dataset import DocumentOutput, write_staged
 from .tables import DocumentRow
 
 __all__ = ["DocumentOutput", "DocumentRow", "document_output", "write_document_json"]
@@ -37,7 +37,7 @@ def document_output(row: DocumentRow, json_file: Path | None) -> DocumentOutput:
     ``json_file`` (the staging area) and goes into OUT with its batch."""
     doc = row.document
     if doc is not None and json_file is not None:
-        write_document_json(doc, json_file)
+        write_staged(json_file, _document_json_bytes(doc))
     return DocumentOutput(
         row=tables.document_row(row),
         tables={spec.name: spec.rows(doc) if doc is not None else [] for spec in tables.DOCUMENT_TABLES},

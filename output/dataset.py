@@ -78,6 +78,18 @@ class OldLayout(Exception):
     """The directory holds the single-file output of an earlier version."""
 
 
+def write_staged(target: Path, data: bytes) -> None:
+    """Write a file of the staging area, durably but not atomically (no
+    temporary file and rename): nothing reads a staged file before the
+    commit record of its batch lists it, and that is written after the
+    file is complete; a half-written one is removed with the staging area."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def part_file(root: Path, table: str, part: str) -> Path:
     return root / table / f"part-{part}.parquet"
 
