@@ -79,17 +79,18 @@ _TO_FULLWIDTH_IN_CJK = {"(": "（", ")": "）"}
 _TO_FULLWIDTH_BETWEEN_CJK = {",": "，", ";": "；", ":": "："}
 # Characters _normalize_line decides on one by one: whitespace (as
 # str.isspace sees it), characters it converts, "．".
-_NEEDS_DECISION = re.compile(
-    "["
-    + re.escape(
-        "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-        + "".join(_FULLWIDTH_ALNUM)
-        + "．"
-        + "".join(_TO_FULLWIDTH_IN_CJK)
-        + "".join(_TO_FULLWIDTH_BETWEEN_CJK)
-    )
-    + "]"
+_DECIDED = (
+    "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+    + "".join(_FULLWIDTH_ALNUM)
+    + "．"
+    + "".join(_TO_FULLWIDTH_IN_CJK)
+    + "".join(_TO_FULLWIDTH_BETWEEN_CJK)
 )
+_NEEDS_DECISION = re.compile(f"[{re.escape(_DECIDED)}]")
+# The same but the plain space: a line with none of these only has spaces
+# to decide on (most lines that need a decision: "2022 年 9 月底").
+_NEEDS_DECISION_BUT_SPACE = re.compile(f"[{re.escape(_DECIDED.replace(' ', ''))}]")
+_WORD = re.compile("[^ ]+")
 # Characters counted as half a full-width character in a line's width.
 _NARROW = regex.compile(r"[\x00-\u1fff]")
 
@@ -490,6 +491,8 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     if _NEEDS_DECISION.search(raw) is None:
         # Most lines: nothing to convert or drop.
         text, runs = raw, [[index, 0, len(raw)]]
+    elif _NEEDS_DECISION_BUT_SPACE.search(raw) is None:
+        text, runs = _join_words(raw, index)
     else:
         text, runs = _normalize_text(raw, index, is_table)
     return _Line(
@@ -502,6 +505,26 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
         phys.ends_paragraph,
         is_table,
     )
+
+
+def _join_words(raw: str, index: int) -> tuple[str, list[_Run]]:
+    """_normalize_text for a line whose only characters to decide on are
+    spaces, word by word: a run of spaces between two words becomes one
+    space when neither side is Chinese, else nothing."""
+    pieces: list[str] = []
+    runs: list[_Run] = []
+    for m in _WORD.finditer(raw):
+        word, col = m.group(), m.start()
+        if pieces and not _is_cjk(pieces[-1][-1]) and not _is_cjk(word[0]):
+            # The space maps to the last space of the run, next to the word.
+            pieces.append(" ")
+            col -= 1
+        pieces.append(word)
+        if runs and runs[-1][1] + runs[-1][2] == col:
+            runs[-1][2] += m.end() - col
+        else:
+            runs.append([index, col, m.end() - col])
+    return "".join(pieces), runs
 
 
 def _normalize_text(raw: str, index: int, is_table: bool) -> tuple[str, list[_Run]]:
@@ -520,9 +543,9 @@ def _normalize_text(raw: str, index: int, is_table: bool) -> tuple[str, list[_Ru
     last = ""  # the last character written
     n = len(raw)
     pending_space = False
-    for col, end in _pieces(raw):
+    for col, end, untouched in _pieces(raw):
         ch = raw[col]
-        if end > col + 1:
+        if untouched:
             # A run no rule touches (only its first character may settle a
             # pending space), copied whole: a 5 MB line stays fast.
             if pending_space:
@@ -574,16 +597,18 @@ def _removals(lines: list[int], cols: list[int], start: int, end: int, reason: s
 
 
 def _pieces(raw: str):
-    """(start, end) of the line's pieces: each character a rule of
-    ``_normalize_line`` may change or drop alone, the runs between them whole."""
+    """(start, end, untouched) of the line's pieces: each character a rule
+    of ``_normalize_line`` may change or drop alone, and the runs between
+    them whole (untouched)."""
     position = 0
     for m in _NEEDS_DECISION.finditer(raw):
-        if m.start() > position:
-            yield position, m.start()
-        yield m.start(), m.start() + 1
-        position = m.start() + 1
+        at = m.start()
+        if at > position:
+            yield position, at, True
+        yield at, at + 1, False
+        position = at + 1
     if position < len(raw):
-        yield position, len(raw)
+        yield position, len(raw), True
 
 
 def _next_visible(raw: str, start: int, n: int) -> str | None:
