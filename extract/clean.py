@@ -302,13 +302,18 @@ class CleanText:
 _TEXT_RUNS = TypeAdapter(list[TextRun])
 
 
+# The character map is kept as runs while the text is built: [line,
+# first column, length] for characters that come from consecutive columns
+# of one input line. Repairs that move characters work on the map spelled
+# out character by character (_expand) and turn it back into runs.
+_Run = list[int]
+
+
 @dataclass(slots=True)
 class _Line:
     index: int  # into SourceText.lines
     text: str  # the normalized line
-    # [first input column, length] of each run of text's characters that
-    # come from consecutive input columns.
-    columns: list[list[int]]
+    runs: list[_Run]  # its character map
     right_gap: float | None
     indent: float | None
     # Whether right_gap was measured (PDF) or estimated from the text.
@@ -324,25 +329,10 @@ class _Line:
         return _HAN.search(self.text) is not None
 
 
-# The character map is kept as runs while the text is built: [line,
-# first column, length] for characters that come from consecutive columns
-# of one input line. Repairs that move characters work on the map spelled
-# out character by character (_expand) and turn it back into runs.
-_Run = list[int]
-
-
 @dataclass
 class _Paragraph:
     text: str
     runs: list[_Run]
-
-
-def _add_run(runs: list[_Run], line: int, column: int, length: int) -> None:
-    last = runs[-1] if runs else None
-    if last is not None and last[0] == line and last[1] + last[2] == column:
-        last[2] += length
-    else:
-        runs.append([line, column, length])
 
 
 def _expand(runs: list[_Run]) -> tuple[list[int], list[int]]:
@@ -358,7 +348,10 @@ def _expand(runs: list[_Run]) -> tuple[list[int], list[int]]:
 def _runs_of(lines: list[int], cols: list[int]) -> list[_Run]:
     runs: list[_Run] = []
     for line, col in zip(lines, cols):
-        _add_run(runs, line, col, 1)
+        if runs and runs[-1][0] == line and runs[-1][1] + runs[-1][2] == col:
+            runs[-1][2] += 1
+        else:
+            runs.append([line, col, 1])
     return runs
 
 
@@ -496,13 +489,13 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     is_table = "\t" in raw
     if _NEEDS_DECISION.search(raw) is None:
         # Most lines: nothing to convert or drop.
-        text, columns = raw, [[0, len(raw)]]
+        text, runs = raw, [[index, 0, len(raw)]]
     else:
-        text, columns = _normalize_text(raw, is_table)
+        text, runs = _normalize_text(raw, index, is_table)
     return _Line(
         index,
         text,
-        columns,
+        runs,
         phys.right_gap,
         phys.indent,
         phys.right_gap is not None,
@@ -511,19 +504,18 @@ def _normalize_line(index: int, phys: PhysicalLine) -> _Line:
     )
 
 
-def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[list[int]]]:
-    """The line's normalized text and the input columns of its characters
-    as [first column, length] runs."""
+def _normalize_text(raw: str, index: int, is_table: bool) -> tuple[str, list[_Run]]:
+    """The normalized text of line ``index`` and its character map."""
     has_han = _HAN.search(raw) is not None
     pieces: list[str] = []
-    columns: list[list[int]] = []
+    runs: list[_Run] = []
 
     def write(text: str, column: int) -> None:
         pieces.append(text)
-        if columns and columns[-1][0] + columns[-1][1] == column:
-            columns[-1][1] += len(text)
+        if runs and runs[-1][1] + runs[-1][2] == column:
+            runs[-1][2] += len(text)
         else:
-            columns.append([column, len(text)])
+            runs.append([index, column, len(text)])
 
     last = ""  # the last character written
     n = len(raw)
@@ -565,7 +557,7 @@ def _normalize_text(raw: str, is_table: bool) -> tuple[str, list[list[int]]]:
                 ch = _TO_FULLWIDTH_BETWEEN_CJK[ch]
         write(ch, col)
         last = ch
-    return "".join(pieces), columns
+    return "".join(pieces), runs
 
 
 def _removals(lines: list[int], cols: list[int], start: int, end: int, reason: str) -> list[Removal]:
@@ -646,8 +638,7 @@ def _join(lines: list[_Line], settings: CleanSettings, label_start: re.Pattern) 
             pieces.append(" ")
             runs[-1][2] += 1
         pieces.append(line.text)
-        for column, length in line.columns:
-            _add_run(runs, line.index, column, length)
+        runs.extend(line.runs)
         prev = line
     if prev is not None:
         paragraphs.append(_Paragraph("".join(pieces), runs))
@@ -731,26 +722,37 @@ def _repair_glyphs(para: _Paragraph) -> None:
         return
     chars = list(para.text)
     for rule in rules:
+        # Rules apply in order, each to the characters as the rules before
+        # it left them; only the positions of the glyphs are visited.
+        text = "".join(chars)
         if rule.rule == "always":
-            for i, ch in enumerate(chars):
-                if ch == rule.wrong:
-                    chars[i] = rule.right
+            for i in _positions(text, rule.wrong):
+                chars[i] = rule.right
         elif rule.rule == "between_letters":
-            for i, ch in enumerate(chars):
-                if ch == rule.wrong and 0 < i < len(chars) - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha():
+            for i in _positions(text, rule.wrong):
+                if 0 < i < len(chars) - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha():
                     chars[i] = rule.right
         elif rule.rule.startswith("opens:"):
             closer = rule.rule.split(":", 1)[1]
             closer_right = next(r.right for r in glyph_rules() if r.wrong == closer)
             opened: int | None = None
-            for i, ch in enumerate(chars):
-                if ch == rule.wrong:
+            for i in sorted(chain(_positions(text, rule.wrong), _positions(text, closer))):
+                if chars[i] == rule.wrong:
                     opened = i
-                elif ch == closer and opened is not None:
+                elif opened is not None:
                     chars[opened] = rule.right
                     chars[i] = closer_right
                     opened = None
     para.text = "".join(chars)
+
+
+def _positions(text: str, ch: str) -> list[int]:
+    out = []
+    at = text.find(ch)
+    while at >= 0:
+        out.append(at)
+        at = text.find(ch, at + 1)
+    return out
 
 
 def _drop_duplicate_sentences(para: _Paragraph, removed: list[Removal]) -> list[tuple[int, str]]:

@@ -186,6 +186,40 @@ def test_regression_second_duplicate_in_a_paragraph_points_at_its_kept_copy():
     assert all(repeated.text[w.span.start : w.span.end] == "测试句子。" for w in repeated.warnings)
 
 
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("整改落实到位。整改落实到位。", "整改落实到位。"),  # at the paragraph start
+        ("一、问题：整改落实到位。整改落实到位。", "一、问题：整改落实到位。"),  # after a colon
+        ("甲、整改落实到位！整改落实到位！其他。", "甲、整改落实到位！其他。"),  # after 、, ending in ！
+        ("总体要求；整改落实到位？整改落实到位？", "总体要求；整改落实到位？"),  # after ；
+        ("整改到位。整改到位。", "整改到位。"),  # four characters and the mark
+        ("整改位。整改位。", "整改位。整改位。"),  # three: too short to tell
+        ("整改落实到位；整改落实到位；", "整改落实到位；整改落实到位；"),  # ； ends no sentence
+        ("甲" * 60 + "。" + "甲" * 60 + "。", "甲" * 60 + "。"),  # sixty characters
+        ("前言" + "甲" * 61 + "。" + "甲" * 61 + "。", "前言" + "甲" * 61 + "。" + "甲" * 61 + "。"),  # too long
+        ("整改落实到位。" * 3, "整改落实到位。" * 2),  # copies go in pairs
+    ],
+)
+def test_duplicated_sentence_bounds(raw, expected):
+    cleaned = clean_text(raw)
+    assert cleaned.text == expected
+    assert [w.code for w in cleaned.warnings] == ["duplicated_text"] * (raw != expected)
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("•第一‣与•第二‣", "《第一》与《第二》"),
+        ("••通知‣‣", "•《通知》‣"),  # the opener nearest the closer pairs with it
+        ("阿〃布〃丁", "阿·布·丁"),
+        ("阿〃〃布", "阿〃〃布"),  # neither mark stands between two letters
+    ],
+)
+def test_glyph_rules_on_repeated_marks(raw, expected):
+    assert clean_text(raw).text == expected
+
+
 def test_every_character_maps_back_to_its_original():
     raw = "整改时限：2022 年 9 月底 \n\n— 3 —\n位臵（新环办发„2017‟359号）"
     cleaned = clean_text(raw)

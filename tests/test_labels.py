@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhenggai.parsers import load_labels
+from zhenggai.parsers import LabelVocabulary, load_labels
 from zhenggai.parsers.issues import parse_issues
 from zhenggai.parsers.structure import Paragraph
 
@@ -33,6 +33,16 @@ def test_label_needs_a_colon(colon):
 
 def test_longest_label_wins():
     assert LABELS.match("整改责任单位：某单位")[0] == "整改责任单位"
+
+
+def test_labels_are_matched_literally():
+    vocabulary = LabelVocabulary({"备注(1)": "requirements", "序号": "seq"})
+    assert vocabulary.match("备注(1)：见附件") == ("备注(1)", 6)
+    assert vocabulary.match("备注1：见附件") is None
+
+
+def test_no_labels_match_nothing():
+    assert LabelVocabulary({}).match("：内容") is None
 
 
 def test_a_label_in_two_roles_is_rejected(tmp_path):
