@@ -106,17 +106,16 @@ def _audit_report(
     assigned = list(covered_issues(plan, region))
     covered = {_key(tl, issue): how for tl, issue, how in assigned}
     linked: dict[_Key, AuditRow] = {}
+    # What every row of this report says of the report and the plan.
+    about = {"region": entry.region, "report_doc": report.doc_id, "report_date": entry.date, "plan_doc": plan.doc_id}
     for link in links:
         item = link.item
         row = AuditRow(
-            region=entry.region,
-            report_doc=report.doc_id,
-            report_date=entry.date,
+            **about,
             report_seq=item.seq,
             report_label=item.label,
             report_problem=item.problem,
             report_span=item.source,
-            plan_doc=plan.doc_id,
             report_deadline=item.deadline,
             status_raw=item.status_raw,
             status=item.status,
@@ -171,10 +170,7 @@ def _audit_report(
         if issue.sub_seq is None and any(k.plan_list == key.plan_list and k.plan_seq == key.plan_seq for k in linked):
             continue  # answered through one of its sub-issues
         row = AuditRow(
-            region=entry.region,
-            report_doc=report.doc_id,
-            report_date=entry.date,
-            plan_doc=plan.doc_id,
+            **about,
             plan_list=key.plan_list,
             plan_seq=key.plan_seq,
             plan_sub_seq=key.plan_sub_seq,

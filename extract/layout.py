@@ -14,6 +14,7 @@ than ``X_TOLERANCE`` separates words, and words are joined by one space.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Points; pdfplumber's defaults.
@@ -21,6 +22,8 @@ X_TOLERANCE = 3.0
 Y_TOLERANCE = 3.0
 # Fake-bold PDFs draw every glyph twice, offset by less than this (points).
 DUPLICATE_TOLERANCE = 1.0
+# The characters whose advance is the document's character width.
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,7 @@ class Piece:
 
 def glyph(text: str, x0: float, x1: float, top: float, size: float, unmapped: bool = False) -> Piece:
     """A piece of one glyph."""
-    han = len(text) == 1 and "\u4e00" <= text <= "\u9fff" and x1 > x0
+    han = x1 > x0 and HAN.fullmatch(text) is not None
     return Piece(text, x0, x1, top, size, int(unmapped), x1 - x0 if han else 0.0, int(han))
 
 

@@ -49,7 +49,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import Code, Errors, Warnings, ZhenggaiError
 from ..model import Diagnostic
 from . import ocr
-from .layout import Y_TOLERANCE, Piece, TextLine, glyph, group_lines, line_numbers
+from .layout import HAN, Y_TOLERANCE, Piece, TextLine, glyph, group_lines, line_numbers
 from .source import PhysicalLine, SourceTable, TableCell
 
 # Percentiles of the lines' left and right ends taken as the column edges.
@@ -268,8 +268,9 @@ def _pdfium_page(page: pdfium.PdfPage, has_image: bool) -> _Page:
 # Characters PDFium's page text cannot stand for: the hyphen it moved to a
 # line's end (U+0002 in the text) and glyphs it has no code for (U+FFFE).
 _SPECIAL = re.compile(r"[\x02\ufffe]")
-_PLACEHOLDER = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Codes no real text uses: private use, control characters but tab and
+# line breaks, U+FFFD-U+FFFF, surrogates.
+_PLACEHOLDER = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff\ud800-\udfff]")
 _SEGMENT = re.compile(r"\S+")
 _WHITESPACE = re.compile(r"\s")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -310,11 +311,11 @@ def _pdfium_pieces(handle, height: float) -> list[Piece]:
         if abs(first_top - last_top) > Y_TOLERANCE or x1 < x0:
             pieces.extend(_pdfium_glyphs(handle, height, range(start, end)))
             continue
-        han_count = len(_HAN.findall(run))
+        han_count = len(HAN.findall(run))
         han_width = 0.0
         if han_count:
             # One text object, one font: its Han characters share one advance.
-            first_han = start + _HAN.search(run).start()
+            first_han = start + HAN.search(run).start()
             if first_han == start:
                 han_width = first_right - x0
             else:
@@ -358,7 +359,7 @@ def _pdfium_glyphs(handle, height: float, indices) -> list[Piece]:
         if code == _PDFIUM_HYPHEN and pdfium_c.FPDFText_IsHyphen(handle, i) == 1:
             code = ord("-")  # PDFium reports a hyphen ending a line as U+0002
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
-        unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _is_placeholder(code)
+        unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(chr(code)) is not None
         out.append(
             glyph(
                 chr(code) if not 0xD800 <= code <= 0xDFFF else "\ufffd",
@@ -370,16 +371,6 @@ def _pdfium_glyphs(handle, height: float, indices) -> list[Piece]:
             )
         )
     return out
-
-
-def _is_placeholder(code: int) -> bool:
-    """A code no real text uses: private use, a control character, U+FFFD."""
-    return (
-        0xE000 <= code <= 0xF8FF
-        or (code < 0x20 and chr(code) not in "\t\n\r")
-        or code in (0xFFFD, 0xFFFE, 0xFFFF)
-        or 0xD800 <= code <= 0xDFFF
-    )
 
 
 def _plumber_pages(data: bytes, path: str, password: str | None, indices: list[int]) -> list[_Page]:
@@ -452,7 +443,7 @@ def _plumber_page(page) -> _Page:
             c["x1"],
             c["top"],
             c.get("size") or 0.0,
-            c["text"].startswith("(cid:") or any(_is_placeholder(ord(ch)) for ch in c["text"]),
+            c["text"].startswith("(cid:") or _PLACEHOLDER.search(c["text"]) is not None,
         )
         for c in page.chars
     ]

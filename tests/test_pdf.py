@@ -195,5 +195,7 @@ def test_gap_between_text_objects_separates_words_past_3_points(size, gap, expec
 
 
 def test_space_in_the_text_separates_words():
-    lines, _ = read_lines(_pieces_line([("2022 Q3", 72.0)]), "space.pdf")
+    # At 8 pt a space is 2.2 points wide: under the gap rule's 3 points, so
+    # only the space character itself separates the words.
+    lines, _ = read_lines(_pieces_line([("2022 Q3", 72.0)], size=8), "space.pdf")
     assert [line.text for line in lines] == ["2022 Q3"]
