@@ -19,15 +19,35 @@ from datetime import date
 # For fields named ``date``, whose name would shadow the type in their class.
 Date = date
 from enum import Enum
-from typing import Iterator, Literal, Optional, Protocol
+from typing import Iterator, Literal, Optional, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
+_M = TypeVar("_M", bound=BaseModel)
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+_new_object = object.__new__
+_set_slot = object.__setattr__
+
+
+def _unvalidated(cls: type[_M], values: dict) -> _M:
+    """An instance of ``cls`` holding ``values`` (every field, in the
+    class's order) as they are. Only for the evidence types (Span,
+    TextRun): a document builds thousands from ints it computed, and
+    validating them cost more than the rest of the work of building them.
+    tests/test_model.py keeps it equal to the validated instance."""
+    instance = _new_object(cls)
+    _set_slot(instance, "__dict__", values)
+    _set_slot(instance, "__pydantic_fields_set__", set(values))
+    _set_slot(instance, "__pydantic_extra__", None)
+    _set_slot(instance, "__pydantic_private__", None)
+    return instance
 
 
 class _PageLine(Protocol):
@@ -52,14 +72,21 @@ class Span(_Model):
     def covering(cls, start: int, end: int, first: _PageLine, last: _PageLine) -> Span:
         """The span [start, end) whose first and last characters come from
         the original lines ``first`` and ``last``."""
-        return cls(
-            start=start,
-            end=end,
-            page_start=first.page,
-            line_start=first.line,
-            page_end=last.page,
-            line_end=last.line,
-        )
+        return _span(start, end, first.page, first.line, last.page, last.line)
+
+
+def _span(start: int, end: int, page_start: int, line_start: int, page_end: int, line_end: int) -> Span:
+    return _unvalidated(
+        Span,
+        {
+            "start": start,
+            "end": end,
+            "page_start": page_start,
+            "line_start": line_start,
+            "page_end": page_end,
+            "line_end": line_end,
+        },
+    )
 
 
 class DocumentKind(str, Enum):
@@ -391,6 +418,14 @@ class TextRun(_Model):
     line: int
     column: int
 
+    @classmethod
+    def from_line(cls, start: int, end: int, origin: _PageLine, column: int) -> TextRun:
+        """The run [start, end) whose characters come from the original
+        line ``origin``, starting at ``column``."""
+        return _unvalidated(
+            cls, {"start": start, "end": end, "page": origin.page, "line": origin.line, "column": column}
+        )
+
 
 class Document(_Model):
     schema_version: str = SCHEMA_VERSION
@@ -538,4 +573,5 @@ class TextLocator:
     def span(self, start: int, end: int) -> Span:
         if end <= start:
             raise ValueError(f"empty span [{start}, {end})")
-        return Span.covering(start, end, self._run_at(start), self._run_at(end - 1))
+        first, last = self._run_at(start), self._run_at(end - 1)
+        return _span(start, end, first.page, first.line, last.page, last.line)

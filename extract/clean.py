@@ -47,7 +47,6 @@ from itertools import chain
 
 import numpy as np
 import regex
-from pydantic import TypeAdapter
 
 from ..errors import Warnings
 from ..model import Diagnostic, Span, TextRun
@@ -270,7 +269,7 @@ class CleanText:
             raise ValueError(f"bad span [{start}, {end}) for text of length {len(self.text)}")
         first = self.physical[self.origin_line[start]]
         last = self.physical[self.origin_line[end - 1]]
-        return Span.covering(start, end, first, last)
+        return _covering(start, end, first, last)
 
     def runs(self) -> list[TextRun]:
         """Run-length encoding of the character map (newlines excluded): a
@@ -289,18 +288,15 @@ class CleanText:
         text_runs = ~newline[starts]
         starts, ends = starts[text_runs], ends[text_runs]
         physical = self.physical
-        # One validation call for the whole list: cheaper than one per run.
-        return _TEXT_RUNS.validate_python(
-            [
-                {"start": start, "end": end, "page": physical[i].page, "line": physical[i].line, "column": column}
-                for start, end, i, column in zip(
-                    starts.tolist(), ends.tolist(), lines[starts].tolist(), cols[starts].tolist()
-                )
-            ]
-        )
+        return [
+            _run_from_line(start, end, physical[i], column)
+            for start, end, i, column in zip(starts.tolist(), ends.tolist(), lines[starts].tolist(), cols[starts].tolist())
+        ]
 
 
-_TEXT_RUNS = TypeAdapter(list[TextRun])
+# Looked up once: attributes of a model class are slow to look up.
+_covering = Span.covering
+_run_from_line = TextRun.from_line
 
 
 # The character map is kept as runs while the text is built: [line,

@@ -1,0 +1,60 @@
+"""The evidence types built without validation (Span.covering,
+TextRun.from_line, TextLocator.span) are the instances validation builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhenggai.extract.source import PhysicalLine
+from zhenggai.model import Span, TextLocator, TextRun
+
+from .conftest import clean_text
+
+
+def _same(fast, validated) -> None:
+    assert type(fast) is type(validated)
+    assert fast == validated
+    assert fast.model_fields_set == validated.model_fields_set
+    assert list(fast.__dict__) == list(validated.__dict__)
+    assert repr(fast) == repr(validated)
+    assert fast.model_dump_json() == validated.model_dump_json()
+    assert fast.model_dump() == validated.model_dump()
+
+
+@pytest.mark.parametrize(
+    "start,end,first,last",
+    [
+        (0, 1, PhysicalLine(1, 1, "整"), PhysicalLine(1, 1, "整")),
+        (17, 240, PhysicalLine(3, 12, "整改"), PhysicalLine(4, 2, "到位")),
+        (5_000_000, 5_000_007, PhysicalLine(86, 40, "x"), PhysicalLine(86, 40, "x")),
+    ],
+)
+def test_covering_is_the_validated_span(start, end, first, last):
+    validated = Span(
+        start=start, end=end, page_start=first.page, line_start=first.line, page_end=last.page, line_end=last.line
+    )
+    _same(Span.covering(start, end, first, last), validated)
+
+
+@pytest.mark.parametrize(
+    "start,end,origin,column",
+    [(0, 12, PhysicalLine(1, 1, "整改"), 0), (301, 330, PhysicalLine(7, 23, "整改"), 4)],
+)
+def test_run_from_line_is_the_validated_run(start, end, origin, column):
+    validated = TextRun(start=start, end=end, page=origin.page, line=origin.line, column=column)
+    _same(TextRun.from_line(start, end, origin, column), validated)
+
+
+def test_cleaned_runs_and_located_spans_are_validated_ones():
+    cleaned = clean_text("整改方案\n\n一、思想认识有偏差。\n  责任单位：自治区党委办公厅\f第二页 PM 2.5 浓度\n")
+    runs = cleaned.runs()
+    assert len(runs) > 2
+    for run in runs:
+        _same(run, TextRun.model_validate(run.model_dump()))
+    locate = TextLocator(runs)
+    text = cleaned.text
+    for start in range(len(text)):
+        for end in (start + 1, len(text)):
+            span = locate.span(start, end)
+            _same(span, Span.model_validate(span.model_dump()))
+            _same(cleaned.span(start, end), Span.model_validate(cleaned.span(start, end).model_dump()))
