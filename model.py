@@ -50,6 +50,20 @@ def _unvalidated(cls: type[_M], values: dict) -> _M:
     return instance
 
 
+def copy_with(model: _M, update: dict) -> _M:
+    """``model.model_copy(update=update)`` (a shallow copy, the updated
+    values not validated) for the models of this module, which have no
+    extra fields and no private attributes: normalize copies every issue,
+    measure and entry, and model_copy's general case cost more than the
+    reading that goes into them. tests/test_model.py keeps the two equal."""
+    copied = _new_object(type(model))
+    _set_slot(copied, "__dict__", {**model.__dict__, **update})
+    _set_slot(copied, "__pydantic_fields_set__", model.__pydantic_fields_set__ | update.keys())
+    _set_slot(copied, "__pydantic_extra__", None)
+    _set_slot(copied, "__pydantic_private__", None)
+    return copied
+
+
 class _PageLine(Protocol):
     """Anything that knows its original page and line (a physical line, a text run)."""
 

@@ -60,6 +60,11 @@ PAGE_NUMBER_LINE = regex.compile(
 # would carry its row's tabs).
 BARE_PAGE_NUMBER_LINE = regex.compile(r"^[ \u3000]*\d{1,4}[ \u3000]*$")
 _PAGE_NUMBER = regex.compile(f"{PAGE_NUMBER_LINE.pattern}|{BARE_PAGE_NUMBER_LINE.pattern}")
+# What every page number starts with, in the standard library's engine: it
+# rules out a line of text several times faster than _PAGE_NUMBER does. Its
+# \s takes every character regex's \s takes; regex knows digits of newer
+# Unicode versions, all outside the BMP, so those characters all pass.
+_PAGE_NUMBER_START = re.compile(r"\s*[—–\-－第\d\U00010000-\U0010ffff]")
 _CJK = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7]")
 _HAN = regex.compile(r"\p{Han}")
 # Patterns without Unicode properties use the standard library's engine:
@@ -448,7 +453,7 @@ def _furniture(lines: list[PhysicalLine], settings: CleanSettings, in_table: set
     out = {
         i
         for i, line in enumerate(lines)
-        if i not in in_table and _PAGE_NUMBER.match(line.text)
+        if i not in in_table and _PAGE_NUMBER_START.match(line.text) and _PAGE_NUMBER.match(line.text)
     }
     by_page: dict[int, list[int]] = {}
     for i, line in enumerate(lines):

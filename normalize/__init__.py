@@ -38,6 +38,7 @@ from ..model import (
     Target,
     TextLocator,
     Unit,
+    copy_with,
 )
 from .dates import DeadlineReading, find_dated_clauses, find_dates, read_deadline
 from .quantities import read_quantity, read_unit
@@ -81,7 +82,7 @@ def normalize(doc: Document) -> Document:
         year, locate, warnings, cache(resolve_units), cache(partial(read_deadline, reference_year=year))
     )
     lists = [
-        task_list.model_copy(update={"issues": [_issue(issue, context) for issue in task_list.issues]})
+        copy_with(task_list, {"issues": [_issue(issue, context) for issue in task_list.issues]})
         for task_list in doc.lists
     ]
     plan_parts: dict = {}
@@ -92,8 +93,9 @@ def normalize(doc: Document) -> Document:
             "projects": [_project(p, doc.text, locate) for p in doc.projects],
         }
     status = Status.partial if any(w.code in _DEGRADING for w in warnings) else Status.ok
-    return doc.model_copy(
-        update={
+    return copy_with(
+        doc,
+        {
             "lists": lists,
             "warnings": warnings,
             "reference_year": year,
@@ -101,7 +103,7 @@ def normalize(doc: Document) -> Document:
             "issuer": _issuer(doc.issuer, locate) if doc.issuer else None,
             "date": signed,
             **plan_parts,
-        }
+        },
     )
 
 
@@ -109,7 +111,7 @@ def _document_date(signed: DocumentDate | None) -> DocumentDate | None:
     if signed is None:
         return None
     reading = read_deadline(signed.raw)
-    return signed.model_copy(update={"value": reading.due_date if reading.precision == "day" else None})
+    return copy_with(signed, {"value": reading.due_date if reading.precision == "day" else None})
 
 
 def _latest_reported_year(doc: Document) -> int | None:
@@ -152,8 +154,9 @@ def _quantity(value: Quantity | None) -> Quantity | None:
     if value is None:
         return None
     reading = read_quantity(value.raw)
-    return value.model_copy(
-        update={"number": reading.number, "comparator": reading.comparator, "unit": reading.unit, "qualifier": reading.qualifier}
+    return copy_with(
+        value,
+        {"number": reading.number, "comparator": reading.comparator, "unit": reading.unit, "qualifier": reading.qualifier},
     )
 
 
@@ -167,7 +170,7 @@ def _indicator(indicator: Indicator) -> Indicator:
     values = {key: _quantity(getattr(indicator, key)) for key in ("baseline", "target", "achieved")}
     if unit is None:
         unit = next((v.unit for v in values.values() if v is not None and v.unit), None)
-    return indicator.model_copy(update={"name": name, "unit_raw": unit_raw, "unit": unit, **values})
+    return copy_with(indicator, {"name": name, "unit_raw": unit_raw, "unit": unit, **values})
 
 
 def _targets(text: str, year: int | None, locate, warnings: list[Diagnostic]) -> list[Target]:
@@ -215,7 +218,7 @@ def _project(project: Project, text: str, locate) -> Project:
             _unit(m, locate(start + m.start, start + m.end)) for m in find_mentioned_units(piece) if m.level != "enterprise"
         )
         start += len(piece) + 1
-    return project.model_copy(update={"units": units})
+    return copy_with(project, {"units": units})
 
 
 @dataclass(frozen=True)
@@ -233,15 +236,16 @@ class _Context:
 
 
 def _issue(issue: Issue, context: _Context) -> Issue:
-    return issue.model_copy(
-        update={
+    return copy_with(
+        issue,
+        {
             "deadline": _deadline(issue.deadline, context) if issue.deadline else None,
             "units": _units(issue, context),
             "measures": [_measure(m, context) for m in issue.measures],
             "status": read_status(issue.status_raw) if issue.status_raw is not None else None,
             "progress_entries": [_entry(e, context) for e in issue.progress_entries],
             "sub_issues": [_issue(sub, context) for sub in issue.sub_issues],
-        }
+        },
     )
 
 
@@ -255,15 +259,16 @@ def _deadline(deadline: Deadline, context: _Context) -> Deadline:
                 span=deadline.span,
             )
         )
-    return deadline.model_copy(
-        update={
+    return copy_with(
+        deadline,
+        {
             "due_date": reading.due_date,
             "precision": reading.precision,
             "immediate": reading.immediate,
             "ongoing": reading.ongoing,
             "recurring": reading.recurring,
             "year_inferred": reading.year_inferred,
-        }
+        },
     )
 
 
@@ -284,17 +289,24 @@ def _units(issue: Issue, context: _Context) -> dict[str, list[Unit]]:
     return out
 
 
+# Unit(**fields) without the Python layer of BaseModel.__init__ (the same
+# validation): a document's measures mention hundreds of units.
+_validated_unit = Unit.__pydantic_validator__.validate_python
+
+
 def _unit(found: ResolvedUnit | Mention, span: Span) -> Unit:
-    return Unit(
-        raw=found.raw,
-        name=found.name,
-        region=found.region,
-        place=found.place,
-        level=found.level,
-        organ=found.organ,
-        collective=found.collective,
-        members=list(getattr(found, "members", ())),
-        span=span,
+    return _validated_unit(
+        {
+            "raw": found.raw,
+            "name": found.name,
+            "region": found.region,
+            "place": found.place,
+            "level": found.level,
+            "organ": found.organ,
+            "collective": found.collective,
+            "members": list(getattr(found, "members", ())),
+            "span": span,
+        }
     )
 
 
@@ -326,7 +338,7 @@ def _measure(measure: Measure, context: _Context) -> Measure:
                 span=span,
             )
         )
-    return measure.model_copy(update={"milestones": milestones, "mentioned_units": _mentions(measure, context.locate)})
+    return copy_with(measure, {"milestones": milestones, "mentioned_units": _mentions(measure, context.locate)})
 
 
 def _entry(entry: ProgressEntry, context: _Context) -> ProgressEntry:
@@ -344,4 +356,4 @@ def _entry(entry: ProgressEntry, context: _Context) -> ProgressEntry:
         for found in find_dates(entry.text, context.year, as_of_year=context.year)
         if found.sentence_end > found.sentence_start
     ]
-    return entry.model_copy(update={"dates": facts})
+    return copy_with(entry, {"dates": facts})

@@ -4,9 +4,10 @@ map back to the original."""
 from __future__ import annotations
 
 import pytest
+import regex
 
 from zhenggai.extract import CleanSettings, clean
-from zhenggai.extract.clean import glyph_rules, markup_rules
+from zhenggai.extract.clean import _PAGE_NUMBER_START, glyph_rules, markup_rules
 from zhenggai.extract.source import PhysicalLine, SourceText
 from zhenggai.extract.text import split_lines
 
@@ -72,6 +73,22 @@ def test_line_repairs(raw, expected):
 @pytest.mark.parametrize("footer", ["— 66 —", " — 44 — ", "- 3 -", "第 12 页", "第3页 共20页", "3/20"])
 def test_page_number_footers_are_removed(footer):
     assert _paras(f"{FULL}\n{footer}\n{FULL}") == [FULL + FULL]
+
+
+def test_page_number_prefilter_takes_every_start_of_a_page_number():
+    # _furniture asks _PAGE_NUMBER only of lines _PAGE_NUMBER_START takes:
+    # every character regex takes as whitespace or a digit must pass it.
+    space, digit = regex.compile(r"\s"), regex.compile(r"\d")
+    missed = [
+        hex(c)
+        for c in range(0x110000)
+        if (space.match(chr(c)) and not _PAGE_NUMBER_START.match(chr(c) + "1"))
+        or (digit.match(chr(c)) and not _PAGE_NUMBER_START.match(chr(c)))
+    ]
+    assert missed == []
+    for line in ("— 66 —", "\u3000第 3 页", "３/20", "\U0001e4f1"):
+        assert _PAGE_NUMBER_START.match(line)
+    assert _PAGE_NUMBER_START.match("全面贯彻党的二十大精神") is None
 
 
 def test_dash_inside_text_is_not_a_footer():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from zhenggai.extract.source import PhysicalLine
-from zhenggai.model import Span, TextLocator, TextRun
+from zhenggai.model import Span, Status, TextLocator, TextRun, copy_with, walk_issues
 
 from .conftest import clean_text
 
@@ -58,3 +58,33 @@ def test_cleaned_runs_and_located_spans_are_validated_ones():
             span = locate.span(start, end)
             _same(span, Span.model_validate(span.model_dump()))
             _same(cleaned.span(start, end), Span.model_validate(cleaned.span(start, end).model_dump()))
+
+
+def _copies(doc):
+    """(model, update) pairs as normalize makes them, from a normalized document."""
+    task_list = doc.lists[0]
+    issue = task_list.issues[0]
+    yield doc, {"reference_year": 2031, "status": Status.partial, "lists": doc.lists[:1], "date": None}
+    yield task_list, {"issues": task_list.issues[1:]}
+    yield issue, {"measures": [], "units": {"lead_units": []}, "status": None, "deadline": issue.deadline}
+    for _, each in walk_issues(doc):
+        for measure in each.measures:
+            yield measure, {"milestones": measure.milestones[:1], "mentioned_units": []}
+        for entry in each.progress_entries:
+            yield entry, {"dates": entry.dates[1:]}
+    if issue.deadline is not None:
+        yield issue.deadline, {"due_date": None, "precision": "year", "immediate": True}
+
+
+@pytest.mark.parametrize("fixture", ["plan_txt", "changji_report"])
+def test_copy_with_is_model_copy(fixture, request):
+    doc = request.getfixturevalue(fixture)
+    pairs = list(_copies(doc))
+    assert len(pairs) >= 4
+    for model, update in pairs:
+        copied = copy_with(model, update)
+        _same(copied, model.model_copy(update=update))
+        assert copied is not model and copied.__dict__ is not model.__dict__
+        assert copied.model_fields_set is not model.model_fields_set
+        for key, value in update.items():
+            assert getattr(copied, key) is value
