@@ -82,6 +82,13 @@ def circled_to_int(ch: str) -> int:
     return ord(ch) - 0x2460 + 1
 
 
+# What any mark starts with, in the standard library's engine: it rules out
+# most lines several times faster than the alternations. regex knows digits
+# of newer Unicode versions than re's \d, all outside the BMP, so those
+# characters all pass.
+_ITEM_FIRST = re.compile(r"[零〇一二三四五六七八九十百两（\u2460-\u2473附第专表\d\U00010000-\U0010ffff]")
+
+
 def starts_item(text: str, *, after_paragraph_end: bool) -> bool:
     """Does this line start a numbered item (issue, sub-issue, measure,
     annex, chapter, box, table caption)?
@@ -90,6 +97,8 @@ def starts_item(text: str, *, after_paragraph_end: bool) -> bool:
     "3.2022年9月底前…" after "…。" is a measure; "46.8ug/m3" wrapped from
     the line before is not.
     """
+    if _ITEM_FIRST.match(text) is None:
+        return False
     pattern = _ITEM_START_AFTER_END if after_paragraph_end else _ITEM_START
     return pattern.match(text) is not None
 

@@ -3,11 +3,13 @@ map back to the original."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import regex
 
-from zhenggai.extract import CleanSettings, clean
-from zhenggai.extract.clean import _PAGE_NUMBER_START, glyph_rules, markup_rules
+from zhenggai.extract import CleanSettings, clean, markers
+from zhenggai.extract.clean import _PAGE_NUMBER_START, _join_words, _normalize_text, glyph_rules, markup_rules
 from zhenggai.extract.source import PhysicalLine, SourceText
 from zhenggai.extract.text import split_lines
 
@@ -75,20 +77,43 @@ def test_page_number_footers_are_removed(footer):
     assert _paras(f"{FULL}\n{footer}\n{FULL}") == [FULL + FULL]
 
 
+# The prefilters below let every character outside the BMP through, so
+# checking the BMP covers every character.
+_BMP = [chr(c) for c in range(0x10000)]
+
+
 def test_page_number_prefilter_takes_every_start_of_a_page_number():
     # _furniture asks _PAGE_NUMBER only of lines _PAGE_NUMBER_START takes:
     # every character regex takes as whitespace or a digit must pass it.
     space, digit = regex.compile(r"\s"), regex.compile(r"\d")
     missed = [
-        hex(c)
-        for c in range(0x110000)
-        if (space.match(chr(c)) and not _PAGE_NUMBER_START.match(chr(c) + "1"))
-        or (digit.match(chr(c)) and not _PAGE_NUMBER_START.match(chr(c)))
+        ch
+        for ch in _BMP
+        if (space.match(ch) and not _PAGE_NUMBER_START.match(ch + "1"))
+        or (digit.match(ch) and not _PAGE_NUMBER_START.match(ch))
     ]
     assert missed == []
     for line in ("— 66 —", "\u3000第 3 页", "３/20", "\U0001e4f1"):
         assert _PAGE_NUMBER_START.match(line)
     assert _PAGE_NUMBER_START.match("全面贯彻党的二十大精神") is None
+
+
+def test_item_prefilter_takes_every_start_of_a_mark():
+    # starts_item tries its marks only on text _ITEM_FIRST takes: every
+    # character a mark can start with (a partial match) must pass it.
+    marks = markers._ITEM_START_AFTER_END
+    assert [ch for ch in _BMP if marks.match(ch, partial=True) and not markers._ITEM_FIRST.match(ch)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["一、思想认识", "（三）生态", "3.2022年9月底前", "46.8ug/m3", "（12）加强", "①严格", "附件 2", "第二章 总体要求",
+     "专栏 1 生态", "表 2-1 主要指标", "全面贯彻", "PM2.5", "", " 1.加强", "\U0001e4f1.加强"],
+)
+@pytest.mark.parametrize("after_end", [False, True])
+def test_starts_item_is_its_alternation(text, after_end):
+    pattern = markers._ITEM_START_AFTER_END if after_end else markers._ITEM_START
+    assert markers.starts_item(text, after_paragraph_end=after_end) is (pattern.match(text) is not None)
 
 
 def test_dash_inside_text_is_not_a_footer():
@@ -327,3 +352,30 @@ def test_a_bare_page_number_line_is_dropped():
         "2.加强水源地保护。持续推进农村饮水安全巩固提升工程。",
         "3.完善污水设施建设。",
     ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "区 4 个方面 15 类问题以及公开曝光的 3 个典型案例，兵团 3 个方",
+        "  到 2025 年，PM 2.5   浓度  ",
+        "VOCs   治理 and  NOx  ",
+        "物（PM2.5）平均浓度下降到 33 微克/立方米以下",
+        "“ 两高 ” 项目 … 2022 年·",
+        "a b",
+        "   ",
+        "x",
+    ],
+)
+def test_space_only_lines_read_as_the_general_path_reads_them(raw):
+    # _normalize_line sends lines whose only characters to decide on are
+    # spaces to _join_words; the general path must give the same text and map.
+    assert _join_words(raw, 7) == _normalize_text(raw, 7, is_table=False)
+
+
+def test_space_only_lines_fuzzed():
+    rng = random.Random(6)
+    alphabet = "ab1.年月（）“”—·…、 "
+    for _ in range(20_000):
+        raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _join_words(raw, 3) == _normalize_text(raw, 3, is_table=False), raw
