@@ -33,35 +33,41 @@ class _Model(BaseModel):
 
 
 _new_object = object.__new__
-_set_slot = object.__setattr__
+# BaseModel's slots, set through their descriptors (object.__setattr__
+# would look each name up first).
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _instance(cls: type[_M], values: dict, fields_set: set[str]) -> _M:
+    """An instance of ``cls`` (a model of this module: no extra fields, no
+    private attributes) holding ``values`` as they are, not validated."""
+    instance = _new_object(cls)
+    _set_dict(instance, values)
+    _set_fields_set(instance, fields_set)
+    _set_extra(instance, None)
+    _set_private(instance, None)
+    return instance
 
 
 def _unvalidated(cls: type[_M], values: dict) -> _M:
     """An instance of ``cls`` holding ``values`` (every field, in the
-    class's order) as they are. Only for the evidence types (Span,
-    TextRun): a document builds thousands from ints it computed, and
-    validating them cost more than the rest of the work of building them.
-    tests/test_model.py keeps it equal to the validated instance."""
-    instance = _new_object(cls)
-    _set_slot(instance, "__dict__", values)
-    _set_slot(instance, "__pydantic_fields_set__", set(values))
-    _set_slot(instance, "__pydantic_extra__", None)
-    _set_slot(instance, "__pydantic_private__", None)
-    return instance
+    class's order). Only for the evidence types (Span, TextRun): a document
+    builds thousands from ints it computed, and validating them cost more
+    than the rest of the work of building them. tests/test_model.py keeps
+    it equal to the validated instance."""
+    return _instance(cls, values, set(values))
 
 
 def copy_with(model: _M, update: dict) -> _M:
     """``model.model_copy(update=update)`` (a shallow copy, the updated
-    values not validated) for the models of this module, which have no
-    extra fields and no private attributes: normalize copies every issue,
-    measure and entry, and model_copy's general case cost more than the
-    reading that goes into them. tests/test_model.py keeps the two equal."""
-    copied = _new_object(type(model))
-    _set_slot(copied, "__dict__", {**model.__dict__, **update})
-    _set_slot(copied, "__pydantic_fields_set__", model.__pydantic_fields_set__ | update.keys())
-    _set_slot(copied, "__pydantic_extra__", None)
-    _set_slot(copied, "__pydantic_private__", None)
-    return copied
+    values not validated) for the models of this module: normalize copies
+    every issue, measure and entry, and model_copy's general case cost more
+    than the reading that goes into them. tests/test_model.py keeps the two
+    equal."""
+    return _instance(type(model), {**model.__dict__, **update}, model.__pydantic_fields_set__ | update.keys())
 
 
 class _PageLine(Protocol):
