@@ -289,6 +289,9 @@ def _pdfium_pieces(handle, height: float) -> list[Piece]:
         return _pdfium_glyphs(handle, height, range(count))
     box = pdfium_c.FS_RECTF()
     loose_box = pdfium_c.FPDFText_GetLooseCharBox
+    # Most pages hold no placeholder (and so no special character, a kind
+    # of placeholder): their runs need not be searched for them.
+    placeholders = _PLACEHOLDER.search(text) is not None
     pieces: list[Piece] = []
     for space in _WHITESPACE.finditer(text):
         # A space in the text breaks a word where it stands; the ones PDFium
@@ -301,7 +304,7 @@ def _pdfium_pieces(handle, height: float) -> list[Piece]:
     for segment in _SEGMENT.finditer(text):
         start, end = segment.span()
         run = segment.group()
-        if _SPECIAL.search(run) or pdfium_c.FPDFText_CountRects(handle, start, end - start) != 1:
+        if (placeholders and _SPECIAL.search(run)) or pdfium_c.FPDFText_CountRects(handle, start, end - start) != 1:
             pieces.extend(_pdfium_glyphs(handle, height, range(start, end)))
             continue
         loose_box(handle, start, box)
@@ -311,17 +314,18 @@ def _pdfium_pieces(handle, height: float) -> list[Piece]:
         if abs(first_top - last_top) > Y_TOLERANCE or x1 < x0:
             pieces.extend(_pdfium_glyphs(handle, height, range(start, end)))
             continue
-        han_count = len(HAN.findall(run))
+        han_count = 0
         han_width = 0.0
-        if han_count:
+        first_han = HAN.search(run)
+        if first_han is not None:
+            han_count = len(HAN.findall(run, first_han.start()))
             # One text object, one font: its Han characters share one advance.
-            first_han = start + HAN.search(run).start()
-            if first_han == start:
+            if first_han.start() == 0:
                 han_width = first_right - x0
             else:
-                loose_box(handle, first_han, box)
+                loose_box(handle, start + first_han.start(), box)
                 han_width = box.right - box.left
-        unmapped = len(_PLACEHOLDER.findall(run))
+        unmapped = len(_PLACEHOLDER.findall(run)) if placeholders else 0
         if pdfium_c.FPDFText_HasUnicodeMapError(handle, start) == 1:
             # A font without a Unicode map: count its glyphs one by one.
             unmapped = sum(
