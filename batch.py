@@ -412,18 +412,16 @@ def run(
     stats = RunStats(skipped=len(work.skipped), failed=any(c.status == "error" for c in work.skipped))
     if work.tasks:
         warm_up(converter.options)
-    pending: list[DocumentOutput] = []
     last_commit = time.monotonic()
     with WorkerPool(min(jobs, len(work.tasks)), limits, converter) as pool:
         outputs = (converter.convert(task) for task in work.tasks) if converter.debug else pool.imap(work.tasks)
         for output in outputs:
             stats.add(output)
             on_output(output)
-            pending.append(output)
-            if len(pending) >= dataset.part_size or time.monotonic() - last_commit >= COMMIT_SECONDS:
-                dataset.commit(pending)
-                pending, last_commit = [], time.monotonic()
-    if pending:
-        dataset.commit(pending)
+            dataset.add(output)
+            if dataset.pending >= dataset.part_size or time.monotonic() - last_commit >= COMMIT_SECONDS:
+                dataset.commit()
+                last_commit = time.monotonic()
+    dataset.commit()
     dataset.merge_small_parts()
     return stats
