@@ -154,9 +154,13 @@ def stage_times(pdfs: list[Path]) -> dict[str, float]:
     """CPU seconds in each stage over the distinct documents, in this
     process, in steady state: after a first pass over the same documents,
     as a worker is after its first documents (imports done, vocabularies
-    and patterns compiled). CPU time, not wall time, so that other work on
-    the machine moves the shares less."""
+    and patterns compiled, the garbage collector set as in a worker). CPU
+    time, not wall time, so that other work on the machine moves the shares
+    less."""
+    from zhenggai.batch import collect_garbage_for_documents
+
     _stage_pass(pdfs)
+    collect_garbage_for_documents()
     return _stage_pass(pdfs)
 
 

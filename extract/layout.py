@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Points; pdfplumber's defaults.
 X_TOLERANCE = 3.0
@@ -26,8 +27,7 @@ DUPLICATE_TOLERANCE = 1.0
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):  # a tuple: built for every run and glyph of every page
     text: str
     x0: float
     x1: float

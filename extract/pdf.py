@@ -7,14 +7,15 @@ pdfplumber, whose ``find_tables`` gives the cells. Both feed the same
 piece → line rules (layout.py), so a page reads the same either way
 (``engine="pdfplumber"`` reads every page with pdfplumber, for comparison).
 
-PDFium is asked for the page's text in one call and for geometry run by
-run: a run of non-space characters from one text object is one piece,
-placed by the boxes of its first and last glyph. Asking for every glyph's
-box, code and flags costs more than PDFium's own parsing of the page; the
-runs give the same lines (tests/test_pdf_engines.py reads every corpus
-document both ways). Runs over several text objects are read glyph by
-glyph, because PDFium marks gaps between objects with spaces by its own
-threshold, not the reader's.
+PDFium is asked for the page's text in one call and for geometry stretch
+by stretch: the characters one text object drew between two spaces or line
+breaks PDFium generated are one piece, placed by the boxes of its first and
+last glyph. Asking for every glyph's box, code and flags costs more than
+PDFium's own parsing of the page; the stretches give the same lines
+(tests/test_pdf_engines.py reads the corpus and sample documents both
+ways). Text drawn by several objects is cut into one piece per object, so
+that the reader's gap rule, not PDFium's own threshold for generating a
+space, decides whether two objects' text is one word.
 
 Each prose line's ``indent`` and ``right_gap`` are measured in character
 widths from the text column's edges. The column is estimated once for the
@@ -260,7 +261,7 @@ def _pdfium_page(page: pdfium.PdfPage, has_image: bool) -> _Page:
     return _Page(
         lines=group_lines(pieces),
         has_image=has_image,
-        glyphs=sum(len(p.text) for p in pieces if not p.text.isspace()),
+        glyphs=sum(len(p.text) - p.text.count(" ") for p in pieces if not p.text.isspace()),
         unmapped=sum(p.unmapped for p in pieces),
     )
 
@@ -277,61 +278,124 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _pdfium_pieces(handle, height: float) -> list[Piece]:
-    """The page's pieces: each run of non-space characters PDFium read
-    from one text object becomes one piece, from the boxes of its first
-    and last glyph (a few calls per run instead of several per glyph).
-    A run over several text objects, over two heights, or holding
-    characters the page text cannot stand for is read glyph by glyph, and
-    so is a page whose text does not line up with its characters."""
+    """The page's pieces. PDFium's text is cut where PDFium generated a
+    space or line break; each stretch between two cuts, drawn by one text
+    object, becomes one piece, placed by the boxes of its first and last
+    glyph (a few calls per stretch instead of several per glyph), its
+    spaces reduced to one between words as lines join words. A stretch
+    over several text objects is read run by run (runs of non-space
+    characters), a run over several objects object by object, and a run
+    over two heights or holding characters the page text cannot stand
+    for glyph by glyph; so is a page whose text does not line up with its
+    characters."""
     count = pdfium_c.FPDFText_CountChars(handle)
     text = _page_text(handle, count)
     if text is None:
         return _pdfium_glyphs(handle, height, range(count))
-    box = pdfium_c.FS_RECTF()
-    loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    pieces: list[Piece] = []
+    reader = _PieceReader(handle, height, text)
+    cuts = [-1]
     for space in _WHITESPACE.finditer(text):
-        # A space in the text breaks a word where it stands; the ones PDFium
-        # generated stand for nothing drawn.
         i = space.start()
-        if pdfium_c.FPDFText_IsGenerated(handle, i) != 1:
-            loose_box(handle, i, box)
+        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+            cuts.append(i)  # a space or line break PDFium added: nothing drawn
+    cuts.append(len(text))
+    for before, after in zip(cuts, cuts[1:]):
+        if after > before + 1:
+            reader.stretch(before + 1, after)
+    return reader.pieces
+
+
+class _PieceReader:
+    """Pieces of one page's text, stretch by stretch."""
+
+    def __init__(self, handle, height: float, text: str):
+        self.handle = handle
+        self.height = height
+        self.text = text
+        self.box = pdfium_c.FS_RECTF()
+        # Most pages hold no placeholder (and so no special character, a
+        # kind of placeholder): their runs need not be searched for them.
+        self.placeholders = _PLACEHOLDER.search(text) is not None
+        self.pieces: list[Piece] = []
+
+    def stretch(self, start: int, end: int) -> None:
+        """Characters [start, end) with no generated space among them."""
+        words = list(_SEGMENT.finditer(self.text, start, end))
+        if not words:
+            self._spaces(start, end)
+            return
+        first, last = words[0].start(), words[-1].end()
+        self._spaces(start, first)
+        if len(words) == 1 or not self._piece(first, last, " ".join(w.group() for w in words)):
+            for k, word in enumerate(words):
+                if k:
+                    self._spaces(words[k - 1].end(), word.start())
+                if not self._piece(word.start(), word.end(), word.group()):
+                    self._by_object(word.start(), word.end())
+        self._spaces(last, end)
+
+    def _by_object(self, start: int, end: int) -> None:
+        """A run of several text objects: one piece per object's part of it
+        (each found by halving, as the longest prefix PDFium covers with one
+        rectangle), glyph by glyph where that fails. Adjacent pieces are
+        then words or not by the gap between them, as glyphs would be."""
+        count_rects = pdfium_c.FPDFText_CountRects
+        while start < end:
+            low, high = start + 1, end
+            while low < high:
+                middle = (low + high + 1) // 2
+                if count_rects(self.handle, start, middle - start) == 1:
+                    low = middle
+                else:
+                    high = middle - 1
+            if not self._piece(start, low, self.text[start:low]):
+                self.pieces.extend(_pdfium_glyphs(self.handle, self.height, range(start, low)))
+            start = low
+
+    def _spaces(self, start: int, end: int) -> None:
+        """Drawn spaces: each breaks a word where it stands."""
+        handle, box = self.handle, self.box
+        for i in range(start, end):
+            pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
             unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1
-            pieces.append(Piece(space.group(), box.left, box.right, height - box.top, 0.0, int(unmapped)))
-    for segment in _SEGMENT.finditer(text):
-        start, end = segment.span()
-        run = segment.group()
-        if _SPECIAL.search(run) or pdfium_c.FPDFText_CountRects(handle, start, end - start) != 1:
-            pieces.extend(_pdfium_glyphs(handle, height, range(start, end)))
-            continue
+            self.pieces.append(Piece(self.text[i], box.left, box.right, self.height - box.top, 0.0, int(unmapped)))
+
+    def _piece(self, start: int, end: int, text: str) -> bool:
+        """One piece for characters [start, end) (``text``: their words),
+        when one text object drew them at one height; False otherwise."""
+        handle, box, height = self.handle, self.box, self.height
+        drawn = self.text[start:end]
+        if (self.placeholders and _SPECIAL.search(drawn)) or pdfium_c.FPDFText_CountRects(handle, start, end - start) != 1:
+            return False
+        loose_box = pdfium_c.FPDFText_GetLooseCharBox
         loose_box(handle, start, box)
         x0, first_right, first_top = box.left, box.right, height - box.top
         loose_box(handle, end - 1, box)
         x1, last_top = box.right, height - box.top
         if abs(first_top - last_top) > Y_TOLERANCE or x1 < x0:
-            pieces.extend(_pdfium_glyphs(handle, height, range(start, end)))
-            continue
-        han_count = len(HAN.findall(run))
+            return False
+        han_count = 0
         han_width = 0.0
-        if han_count:
+        first_han = HAN.search(drawn)
+        if first_han is not None:
+            han_count = len(HAN.findall(drawn, first_han.start()))
             # One text object, one font: its Han characters share one advance.
-            first_han = start + HAN.search(run).start()
-            if first_han == start:
+            if first_han.start() == 0:
                 han_width = first_right - x0
             else:
-                loose_box(handle, first_han, box)
+                loose_box(handle, start + first_han.start(), box)
                 han_width = box.right - box.left
-        unmapped = len(_PLACEHOLDER.findall(run))
+        unmapped = len(_PLACEHOLDER.findall(drawn)) if self.placeholders else 0
         if pdfium_c.FPDFText_HasUnicodeMapError(handle, start) == 1:
             # A font without a Unicode map: count its glyphs one by one.
             unmapped = sum(
                 1
                 for i in range(start, end)
-                if pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(text, i)
+                if pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(self.text, i)
             )
         size = pdfium_c.FPDFText_GetFontSize(handle, start)
-        pieces.append(Piece(run, x0, x1, min(first_top, last_top), size, unmapped, han_width, han_count))
-    return pieces
+        self.pieces.append(Piece(text, x0, x1, min(first_top, last_top), size, unmapped, han_width, han_count))
+        return True
 
 
 def _page_text(handle, count: int) -> str | None:

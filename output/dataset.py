@@ -30,7 +30,7 @@ import secrets
 import shutil
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -54,6 +54,29 @@ class DocumentOutput:
     row: dict  # its row in documents
     tables: dict[str, list[dict]]  # its rows in each table of DOCUMENT_TABLES
     json_file: Path | None  # its JSON, already written to the staging area
+
+
+@dataclass
+class _Pending:
+    """The documents received since the last commit, their rows already in
+    Arrow: converted one document at a time as each arrives, while workers
+    convert the next ones, so that a commit only writes files."""
+
+    rows: list[dict] = field(default_factory=list)  # in documents
+    json_files: list[tuple[Path, str]] = field(default_factory=list)  # staged JSON, its path in OUT
+    unit_links: list[dict] = field(default_factory=list)  # for the unit catalog
+    batches: dict[str, list[pa.RecordBatch]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, output: DocumentOutput) -> None:
+        self.rows.append(output.row)
+        if output.json_file is not None:
+            self.json_files.append((output.json_file, output.row["json_path"]))
+        self.unit_links.extend(output.tables["unit_links"])
+        for spec in tables.DOCUMENT_TABLES:
+            self.batches[spec.name].append(pa.RecordBatch.from_pylist(output.tables[spec.name], schema=spec.schema))
+
+    def table(self, spec: tables.TableSpec) -> pa.Table:
+        return pa.Table.from_batches(self.batches[spec.name], schema=spec.schema)
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,7 @@ class Dataset:
         self._batches = 0
         self._index: dict[str, Committed] = {}
         self._catalog: tables.UnitCatalog | None = None
+        self._pending = _Pending()
         self._lock_file = None
 
     def __enter__(self) -> Dataset:
@@ -165,38 +189,46 @@ class Dataset:
         self._batches += 1
         return f"{self._run}-{self._batches:05d}"
 
-    def commit(self, outputs: list[DocumentOutput]) -> None:
-        """Put a batch of documents into OUT, replacing earlier outputs of
-        the same paths: all of it or (if killed before the commit record is
-        written) none of it."""
+    def add(self, output: DocumentOutput) -> None:
+        """Take one input's output into the next commit."""
+        self._pending.add(output)
+
+    @property
+    def pending(self) -> int:
+        """Documents added since the last commit."""
+        return len(self._pending.rows)
+
+    def commit(self) -> None:
+        """Put the documents added since the last commit into OUT, replacing
+        earlier outputs of the same paths: all of them or (if killed before
+        the commit record is written) none of them."""
+        pending, self._pending = self._pending, _Pending()
+        if not pending.rows:
+            return
         batch = self._next_batch()
         commit = _Commit(self.root, self._state / "staging" / self._run / batch)
         catalog = self._units()
-        old = [self._index[o.row["path"]] for o in outputs if o.row["path"] in self._index]
+        old = [self._index[row["path"]] for row in pending.rows if row["path"] in self._index]
         by_part: dict[str, set[str]] = defaultdict(set)
         for entry in old:
             by_part[entry.part].add(entry.path)
         for part, paths in by_part.items():
             self._drop(part, paths, commit, catalog)
-        old_json = {entry.path: entry.json_path for entry in old}
-        for output in outputs:
-            if output.json_file is not None:
-                commit.move(output.json_file, self.root / output.row["json_path"])
-            previous = old_json.get(output.row["path"])
-            if previous and previous != output.row["json_path"]:
-                commit.remove(self.root / previous)
+        for json_file, json_path in pending.json_files:
+            commit.move(json_file, self.root / json_path)
+        json_paths = {row["path"]: row["json_path"] for row in pending.rows}
+        for entry in old:
+            if entry.json_path and entry.json_path != json_paths[entry.path]:
+                commit.remove(self.root / entry.json_path)
         for spec in tables.DOCUMENT_TABLES:
-            rows = [r for output in outputs for r in output.tables[spec.name]]
-            commit.write(pa.Table.from_pylist(rows, schema=spec.schema), part_file(self.root, spec.name, batch))
-            if spec.name == "unit_links":
-                catalog.add(rows)
+            commit.write(pending.table(spec), part_file(self.root, spec.name, batch))
+        catalog.add(pending.unit_links)
         # The documents part goes in after the document's other tables.
-        documents = pa.Table.from_pylist([o.row for o in outputs], schema=tables.DOCUMENTS)
-        commit.write(documents, part_file(self.root, DOCUMENTS, batch))
+        commit.write(pa.Table.from_pylist(pending.rows, schema=tables.DOCUMENTS), part_file(self.root, DOCUMENTS, batch))
         commit.write(pa.Table.from_pylist(catalog.rows(), schema=tables.UNITS), self.root / UNITS_FILE)
         commit.finish(self._state, batch)
-        for output in outputs:
-            self._index[output.row["path"]] = _committed(output.row, batch)
+        for row in pending.rows:
+            self._index[row["path"]] = _committed(row, batch)
 
     def _drop(self, part: str, paths: set[str], commit: _Commit, catalog: tables.UnitCatalog) -> None:
         """Rewrite one part without the documents of ``paths`` (or delete it

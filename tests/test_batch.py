@@ -4,6 +4,7 @@ and a run killed mid-way finishing to the same output as a clean run."""
 from __future__ import annotations
 
 import faulthandler
+import gc
 import json
 import multiprocessing
 import os
@@ -140,6 +141,24 @@ def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypa
     assert rows["hang.txt"]["issue_count"] == rows["report.txt"]["issue_count"] == 7
     assert len(pq.read_table(out / "issues")) == 4 * 7
     assert set(before) - set(part_files(out)) == set()  # the batch held report.txt too: rewritten, not deleted
+
+
+def test_workers_collect_garbage_rarely_and_leave_the_parent_as_it_was(tmp_path, monkeypatch):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "report.txt")
+    seen = tmp_path / "worker-gc.json"
+    read_source = zhenggai.pipeline.read_source
+
+    def read(path, **kwargs):
+        seen.write_text(json.dumps([gc.get_threshold()[0], gc.get_freeze_count() > 0]))
+        return read_source(path, **kwargs)
+
+    monkeypatch.setattr(zhenggai.pipeline, "read_source", read)
+    parent = (gc.get_threshold(), gc.get_freeze_count())
+    assert extract(inputs, "-o", tmp_path / "out", "--jobs", 1) == 0
+    assert json.loads(seen.read_text()) == [zhenggai.batch.GC_THRESHOLD, True]
+    assert (gc.get_threshold(), gc.get_freeze_count()) == parent
 
 
 # --- incremental runs ------------------------------------------------------

@@ -199,3 +199,16 @@ def test_space_in_the_text_separates_words():
     # only the space character itself separates the words.
     lines, _ = read_lines(_pieces_line([("2022 Q3", 72.0)], size=8), "space.pdf")
     assert [line.text for line in lines] == ["2022 Q3"]
+
+
+def test_hyphen_ending_a_line_is_read_as_a_hyphen():
+    # PDFium's page text joins "exam-" and "ple" with U+FFFE for the hyphen:
+    # that run is read glyph by glyph, where the hyphen is a hyphen again.
+    def draw(c):
+        c.setFont("Helvetica", 12)
+        c.drawString(72, 700, "an exam-")
+        c.drawString(72, 685, "ple of text")
+
+    for engine in ("auto", "pdfplumber"):
+        lines, _ = read_lines(_pdf_bytes(draw), "hyphen.pdf", engine=engine)
+        assert [line.text for line in lines] == ["an exam-", "ple of text"], engine

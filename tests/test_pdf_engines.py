@@ -99,3 +99,15 @@ def test_runs_read_like_glyphs(corpus_pdfs, corpus_fast, name, monkeypatch):
     monkeypatch.setattr(pdf, "_page_text", lambda handle, count: None)
     by_glyph = run_stages(corpus_pdfs[name]).source.lines
     assert by_glyph == corpus_fast[name].source.lines
+
+
+@pytest.mark.parametrize("path", [PLAN_PDF, TABLE_PDF], ids=["plan", "table"])
+def test_sample_pdfs_read_by_object_like_glyphs(path, monkeypatch):
+    # The sample plan draws 《》 in another font (glyph-map damage) inside
+    # runs of Han characters: such runs are read one piece per text object,
+    # and must read as glyph by glyph does.
+    from zhenggai.extract import pdf, read_source
+
+    by_object = read_source(path).lines
+    monkeypatch.setattr(pdf, "_page_text", lambda handle, count: None)
+    assert read_source(path).lines == by_object
