@@ -1,10 +1,12 @@
-"""The evidence types built without validation (Span.covering,
-TextRun.from_line, TextLocator.span) are the instances validation builds."""
+"""Models built without validation (Span.covering, TextRun.from_line,
+TextLocator.span) are the instances validation builds; copy_with is
+model_copy."""
 
 from __future__ import annotations
 
 import pytest
 
+from zhenggai import model
 from zhenggai.extract.source import PhysicalLine
 from zhenggai.model import Span, Status, TextLocator, TextRun, copy_with, walk_issues
 
@@ -88,3 +90,13 @@ def test_copy_with_is_model_copy(fixture, request):
         assert copied.model_fields_set is not model.model_fields_set
         for key, value in update.items():
             assert getattr(copied, key) is value
+
+
+def test_models_have_what_the_unvalidated_builder_assumes():
+    # _instance (behind copy_with, Span.covering, TextRun.from_line) sets no
+    # extra fields and no private attributes: no model may have them.
+    models = [cls for cls in vars(model).values() if isinstance(cls, type) and issubclass(cls, model._Model)]
+    assert len(models) > 20
+    for cls in models:
+        assert cls.model_config.get("extra") == "forbid", cls
+        assert not cls.__private_attributes__, cls
