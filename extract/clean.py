@@ -337,6 +337,15 @@ class _Paragraph:
     runs: list[_Run]
 
 
+def _add_run(runs: list[_Run], line: int, column: int, length: int) -> None:
+    """Map ``length`` more characters to ``line`` from ``column`` on: the
+    last run grows when they continue it."""
+    if runs and runs[-1][0] == line and runs[-1][1] + runs[-1][2] == column:
+        runs[-1][2] += length
+    else:
+        runs.append([line, column, length])
+
+
 def _expand(runs: list[_Run]) -> tuple[list[int], list[int]]:
     """The line and the column of each character."""
     lines: list[int] = []
@@ -350,10 +359,7 @@ def _expand(runs: list[_Run]) -> tuple[list[int], list[int]]:
 def _runs_of(lines: list[int], cols: list[int]) -> list[_Run]:
     runs: list[_Run] = []
     for line, col in zip(lines, cols):
-        if runs and runs[-1][0] == line and runs[-1][1] + runs[-1][2] == col:
-            runs[-1][2] += 1
-        else:
-            runs.append([line, col, 1])
+        _add_run(runs, line, col, 1)
     return runs
 
 
@@ -521,10 +527,7 @@ def _join_words(raw: str, index: int) -> tuple[str, list[_Run]]:
             pieces.append(" ")
             col -= 1
         pieces.append(word)
-        if runs and runs[-1][1] + runs[-1][2] == col:
-            runs[-1][2] += m.end() - col
-        else:
-            runs.append([index, col, m.end() - col])
+        _add_run(runs, index, col, m.end() - col)
     return "".join(pieces), runs
 
 
@@ -536,10 +539,7 @@ def _normalize_text(raw: str, index: int, is_table: bool) -> tuple[str, list[_Ru
 
     def write(text: str, column: int) -> None:
         pieces.append(text)
-        if runs and runs[-1][1] + runs[-1][2] == column:
-            runs[-1][2] += len(text)
-        else:
-            runs.append([index, column, len(text)])
+        _add_run(runs, index, column, len(text))
 
     last = ""  # the last character written
     n = len(raw)

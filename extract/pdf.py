@@ -326,11 +326,11 @@ class _PieceReader:
             return
         first, last = words[0].start(), words[-1].end()
         self._spaces(start, first)
-        if len(words) == 1 or not self._piece(first, last, " ".join(w.group() for w in words)):
+        if len(words) == 1 or not self._piece(first, last):
             for k, word in enumerate(words):
                 if k:
                     self._spaces(words[k - 1].end(), word.start())
-                if not self._piece(word.start(), word.end(), word.group()):
+                if not self._piece(word.start(), word.end()):
                     self._by_object(word.start(), word.end())
         self._spaces(last, end)
 
@@ -348,7 +348,7 @@ class _PieceReader:
                     low = middle
                 else:
                     high = middle - 1
-            if not self._piece(start, low, self.text[start:low]):
+            if not self._piece(start, low):
                 self.pieces.extend(_pdfium_glyphs(self.handle, self.height, range(start, low)))
             start = low
 
@@ -360,9 +360,9 @@ class _PieceReader:
             unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1
             self.pieces.append(Piece(self.text[i], box.left, box.right, self.height - box.top, 0.0, int(unmapped)))
 
-    def _piece(self, start: int, end: int, text: str) -> bool:
-        """One piece for characters [start, end) (``text``: their words),
-        when one text object drew them at one height; False otherwise."""
+    def _piece(self, start: int, end: int) -> bool:
+        """One piece for characters [start, end), their words joined by one
+        space, when one text object drew them at one height; False otherwise."""
         handle, box, height = self.handle, self.box, self.height
         drawn = self.text[start:end]
         if (self.placeholders and _SPECIAL.search(drawn)) or pdfium_c.FPDFText_CountRects(handle, start, end - start) != 1:
@@ -394,6 +394,8 @@ class _PieceReader:
                 if pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(self.text, i)
             )
         size = pdfium_c.FPDFText_GetFontSize(handle, start)
+        words = drawn.split()
+        text = words[0] if len(words) == 1 else " ".join(words)
         self.pieces.append(Piece(text, x0, x1, min(first_top, last_top), size, unmapped, han_width, han_count))
         return True
 

@@ -64,8 +64,6 @@ def fold(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-V = TypeVar("V")
-
 # --------------------------------------------------------------------------
 # Entries
 
@@ -224,6 +222,9 @@ class Gazetteer:
     def collective_parts(self) -> int:
         """The most parts ("、"-separated) a collective phrase has."""
         return self._index.collective_parts
+
+
+V = TypeVar("V")
 
 
 class _PrefixTable(Generic[V]):

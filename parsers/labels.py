@@ -9,7 +9,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-
 from ..extract import markers
 
 ROLES = (
