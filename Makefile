@@ -37,11 +37,13 @@ $(SYSTEM_STAMP): scripts/install-system-packages Makefile | $(STAMP)
 test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest
 
-# PAGES: size of the generated PDF corpus (make bench PAGES=300 for a quick run).
+# PAGES: size of the generated PDF corpus; ROUNDS: how many times the runs
+# are repeated (make bench PAGES=300 ROUNDS=1 for a quick run).
 PAGES ?= 2000
+ROUNDS ?= 3
 bench: $(STAMP)
 	$(COMPILE)
-	$(BIN)/python benchmarks/bench.py --pages $(PAGES)
+	$(BIN)/python benchmarks/bench.py --pages $(PAGES) --rounds $(ROUNDS)
 
 # Regenerate the committed JSON Schema after changing model.py.
 schema: $(STAMP)
