@@ -15,6 +15,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from tqdm import tqdm
 
@@ -277,5 +278,22 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def console() -> NoReturn:
+    """The ``zhenggai`` command: :func:`main`, then exit without the
+    interpreter's teardown. Freeing one by one every object of the loaded
+    libraries and vocabularies took 0.2-0.3 s, a quarter of a re-run with
+    nothing to do; what a run writes is closed and synced before main
+    returns, and no command leaves a process, thread or temporary file
+    behind. An exception still exits the usual way, with its traceback."""
+    code = main()
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: the status the interpreter gives it
+        code = 120
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -194,3 +197,25 @@ def test_unit_tables_are_typed_and_complete(batch):
     assert units.name.is_unique
     row = units[units.name == "昌吉回族自治州党委"].iloc[0]
     assert "昌吉州党委" in list(row.aliases)
+
+
+@pytest.mark.parametrize(
+    "args, status, stdout_has, stderr_has",
+    [
+        (["extract", str(PLAN_TXT), "/no/such/file.txt"], 1, "wrote ", "[file_not_found] /no/such/file.txt"),
+        (["extract", str(PLAN_TXT)], 0, "1 ok", ""),
+        (["extract"], 2, "", "the following arguments are required"),
+    ],
+)
+def test_command_exits_with_mains_status_and_everything_printed(tmp_path, args, status, stdout_has, stderr_has):
+    """The installed command skips the interpreter's teardown (cli.console):
+    its output must still arrive in full and its status be main's."""
+    command = [sys.executable, "-m", "zhenggai.cli", *args]
+    if len(args) > 1:
+        command += ["-o", str(tmp_path / "out")]
+    # Buffered as users' pipes are (this environment may set PYTHONUNBUFFERED).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == status
+    assert stdout_has in run.stdout
+    assert stderr_has in run.stderr
