@@ -316,21 +316,12 @@ class WorkerPool:
         queue = deque(tasks)
         idle: list[_Worker] = []
         busy: dict[_Worker, tuple[Task, float]] = {}
-        timeout = self.limits.timeout or float("inf")
-        while queue or busy:
-            while queue and (idle or len(busy) < self.jobs):
-                worker = idle.pop() if idle else self._start()
-                task = queue.popleft()
-                try:
-                    worker.conn.send(task)
-                except OSError:  # the idle worker died: replace it
-                    self._retire(worker, kill=True)
-                    queue.appendleft(task)
-                    continue
-                busy[worker] = (task, time.monotonic() + timeout)
+        self._dispatch(queue, idle, busy)
+        while busy:
             nearest = min(deadline for _, deadline in busy.values())
             wait_for = None if nearest == float("inf") else max(0.0, nearest - time.monotonic())
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
+            outputs = []
             for worker, (task, deadline) in list(busy.items()):
                 finished = self._collect(worker, task, deadline)
                 if finished is None:
@@ -341,7 +332,26 @@ class WorkerPool:
                     self._retire(worker, kill=True)
                 else:
                     idle.append(worker)
-                yield output
+                outputs.append(output)
+            # Workers get their next tasks before the caller takes its time
+            # over these outputs (their Arrow rows, the progress bar): a
+            # worker waiting for that is a core doing nothing.
+            self._dispatch(queue, idle, busy)
+            yield from outputs
+
+    def _dispatch(self, queue: deque[Task], idle: list[_Worker], busy: dict[_Worker, tuple[Task, float]]) -> None:
+        """Hand out tasks until every worker is busy or none is left."""
+        timeout = self.limits.timeout or float("inf")
+        while queue and (idle or len(busy) < self.jobs):
+            worker = idle.pop() if idle else self._start()
+            task = queue.popleft()
+            try:
+                worker.conn.send(task)
+            except OSError:  # the idle worker died: replace it
+                self._retire(worker, kill=True)
+                queue.appendleft(task)
+                continue
+            busy[worker] = (task, time.monotonic() + timeout)
 
     def _collect(self, worker: _Worker, task: Task, deadline: float) -> tuple[DocumentOutput, bool] | None:
         """The worker's output, an error output when it died or ran out of

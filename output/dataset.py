@@ -59,19 +59,20 @@ class DocumentOutput:
 @dataclass
 class _Pending:
     """The documents received since the last commit, their rows already in
-    Arrow: converted one document at a time as each arrives, while workers
-    convert the next ones, so that a commit only writes files."""
+    Arrow and their unit links counted: done one document at a time as each
+    arrives, while workers convert the next ones, so that a commit only
+    writes files."""
 
     rows: list[dict] = field(default_factory=list)  # in documents
     json_files: list[tuple[Path, str]] = field(default_factory=list)  # staged JSON, its path in OUT
-    unit_links: list[dict] = field(default_factory=list)  # for the unit catalog
+    units: tables.UnitCatalog = field(default_factory=tables.UnitCatalog)  # what the unit links add to the catalog
     batches: dict[str, list[pa.RecordBatch]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, output: DocumentOutput) -> None:
         self.rows.append(output.row)
         if output.json_file is not None:
             self.json_files.append((output.json_file, output.row["json_path"]))
-        self.unit_links.extend(output.tables["unit_links"])
+        self.units.add(output.tables["unit_links"])
         for spec in tables.DOCUMENT_TABLES:
             self.batches[spec.name].append(pa.RecordBatch.from_pylist(output.tables[spec.name], schema=spec.schema))
 
@@ -222,7 +223,7 @@ class Dataset:
                 commit.remove(self.root / entry.json_path)
         for spec in tables.DOCUMENT_TABLES:
             commit.write(pending.table(spec), part_file(self.root, spec.name, batch))
-        catalog.add(pending.unit_links)
+        catalog.merge(pending.units)
         # The documents part goes in after the document's other tables.
         commit.write(pa.Table.from_pylist(pending.rows, schema=tables.DOCUMENTS), part_file(self.root, DOCUMENTS, batch))
         commit.write(pa.Table.from_pylist(catalog.rows(), schema=tables.UNITS), self.root / UNITS_FILE)

@@ -475,6 +475,13 @@ class UnitCatalog:
             fields[tuple(_hashable(link[key]) for key in _UNIT_FIELDS)] += sign
             aliases[link["raw"]] += sign
 
+    def merge(self, other: UnitCatalog) -> None:
+        """Count in what ``other`` counted."""
+        for name, (other_fields, other_aliases) in other._units.items():
+            fields, aliases = self._units.setdefault(name, (Counter(), Counter()))
+            fields.update(other_fields)
+            aliases.update(other_aliases)
+
     def rows(self) -> list[dict]:
         out = []
         for name in sorted(self._units):

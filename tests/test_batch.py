@@ -26,7 +26,7 @@ import zhenggai.batch
 import zhenggai.output.dataset
 import zhenggai.pipeline
 from zhenggai.cli import main
-from zhenggai.output.tables import DOCUMENT_TABLES
+from zhenggai.output.tables import DOCUMENT_TABLES, UnitCatalog
 
 from .conftest import CORPUS_FILES, CORPUS_TEXTS, PLAN_PDF
 
@@ -159,6 +159,40 @@ def test_workers_collect_garbage_rarely_and_leave_the_parent_as_it_was(tmp_path,
     assert extract(inputs, "-o", tmp_path / "out", "--jobs", 1) == 0
     assert json.loads(seen.read_text()) == [zhenggai.batch.GC_THRESHOLD, True]
     assert (gc.get_threshold(), gc.get_freeze_count()) == parent
+
+
+
+def test_worker_gets_its_next_document_before_the_caller_handles_the_last(tmp_path, monkeypatch):
+    """The caller of imap takes its time over each output (Arrow rows,
+    the progress bar); the worker must not wait for that to start the next
+    document. Here the caller holds the first output until the second
+    document has begun: a pool that dispatched only when asked for the next
+    output would never begin it."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("first.txt", "second.txt"):
+        shutil.copyfile(PROGRESS_REPORT, inputs / name)
+    begun = tmp_path / "begun"
+    begun.mkdir()
+    read_source = zhenggai.pipeline.read_source
+
+    def read(path, **kwargs):
+        (begun / path.name).touch()
+        return read_source(path, **kwargs)
+
+    monkeypatch.setattr(zhenggai.pipeline, "read_source", read)
+    converter = zhenggai.batch.Converter()
+    with zhenggai.output.dataset.Dataset(tmp_path / "out") as dataset:
+        work = zhenggai.batch.plan(zhenggai.batch.collect_inputs([inputs]), dataset)
+        with zhenggai.batch.WorkerPool(1, zhenggai.batch.Limits(), converter) as pool:
+            outputs = pool.imap(work.tasks)
+            first = next(outputs)
+            deadline = time.monotonic() + 60
+            while not (begun / "second.txt").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert (begun / "second.txt").exists()
+            second = next(outputs)
+    assert [first.row["path"], second.row["path"]] == [str(inputs / "first.txt"), str(inputs / "second.txt")]
 
 
 # --- incremental runs ------------------------------------------------------
@@ -367,3 +401,45 @@ def test_run_killed_midway_finishes_to_the_clean_output(clean_run, tmp_path):
     consistent(out)
     assert subprocess.run(command, stderr=subprocess.DEVNULL).returncode == 1
     assert snapshot(out) == snapshot(clean)
+
+
+def _unit_link(name: str, raw: str, members: tuple[str, ...] = ()) -> dict:
+    return {"name": name, "raw": raw, "region": "新疆维吾尔自治区", "place": None, "level": "province",
+            "organ": "政府", "collective": bool(members), "members": list(members)}
+
+
+_STATE = _unit_link("新疆维吾尔自治区人民政府", "自治区人民政府")
+_STATE_ALIAS = _unit_link("新疆维吾尔自治区人民政府", "自治区政府")
+_PAIR = _unit_link("昌吉回族自治州党委、政府", "昌吉州党委、政府", members=("昌吉回族自治州党委", "昌吉回族自治州人民政府"))
+
+
+@pytest.mark.parametrize(
+    "committed, added, removed, aliases",
+    [
+        ([], [_STATE], [], {"新疆维吾尔自治区人民政府": ["自治区人民政府"]}),  # a first unit
+        (  # a new spelling, a new unit with members
+            [_STATE],
+            [_STATE_ALIAS, _PAIR],
+            [],
+            {"新疆维吾尔自治区人民政府": ["自治区人民政府", "自治区政府"], "昌吉回族自治州党委、政府": ["昌吉州党委、政府"]},
+        ),
+        ([_STATE, _STATE_ALIAS], [], [_STATE_ALIAS], {"新疆维吾尔自治区人民政府": ["自治区人民政府"]}),  # a spelling counted out
+        ([_STATE], [], [_STATE], {}),  # the last link of a unit counted out: no row
+    ],
+)
+def test_unit_catalog_merging_counts_as_adding_the_links(committed, added, removed, aliases):
+    """A batch's unit links are counted as its documents arrive and merged
+    into the catalog at its commit: the table must be what counting them
+    straight into the catalog gives."""
+    direct = UnitCatalog()
+    direct.add(committed)
+    direct.add(added)
+    direct.add(removed, sign=-1)
+    delta = UnitCatalog()
+    delta.add(added)
+    delta.add(removed, sign=-1)
+    merged = UnitCatalog()
+    merged.add(committed)
+    merged.merge(delta)
+    assert merged.rows() == direct.rows()
+    assert {row["name"]: row["aliases"] for row in merged.rows()} == aliases
