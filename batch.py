@@ -156,7 +156,17 @@ def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = Fals
     for i, (path, _, sha256, prev) in enumerate(todo):
         json_name = prev.json_path if prev is not None and prev.json_path else f"json/{next(names)}"
         tasks.append(Task(path, sha256, json_name, dataset.json_staging / f"{i}.json"))
+    # Largest files first: the last tasks are then short ones, and no worker
+    # sits idle at the end while another converts a long document.
+    tasks.sort(key=lambda task: _file_size(task.path), reverse=True)
     return Plan(tasks, skipped)
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # it becomes an error row when converted
 
 
 @dataclass(frozen=True)

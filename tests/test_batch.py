@@ -195,6 +195,21 @@ def test_worker_gets_its_next_document_before_the_caller_handles_the_last(tmp_pa
     assert [first.row["path"], second.row["path"]] == [str(inputs / "first.txt"), str(inputs / "second.txt")]
 
 
+
+def test_largest_files_are_converted_first(tmp_path):
+    """Longest first: a long document left for last would keep one worker
+    busy while the others sit idle. Equal sizes keep the paths' order; a
+    missing file (an error row) comes last."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, size in (("a.txt", 10), ("b.txt", 30), ("c.txt", 10), ("d.txt", 20)):
+        (inputs / name).write_text("一" * size, encoding="utf-8")
+    listed = zhenggai.batch.collect_inputs([inputs]) + [(tmp_path / "gone.txt", "gone.txt")]
+    with zhenggai.output.dataset.Dataset(tmp_path / "out") as dataset:
+        work = zhenggai.batch.plan(listed, dataset)
+    assert [task.path.name for task in work.tasks] == ["b.txt", "d.txt", "a.txt", "c.txt", "gone.txt"]
+
+
 # --- incremental runs ------------------------------------------------------
 
 
@@ -233,10 +248,11 @@ def test_changed_document_replaces_its_rows_and_only_its_part(tmp_path):
     assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
     old = documents(out)
     before = part_files(out)
-    c_part = next(
+    # Part size 2, three documents: the part without b.txt must not change.
+    (untouched,) = (
         k.removeprefix("documents/")
         for k in before
-        if k.startswith("documents/") and pq.read_table(out / k).column("path").to_pylist() == [str(inputs / "c.txt")]
+        if k.startswith("documents/") and str(inputs / "b.txt") not in pq.read_table(out / k).column("path").to_pylist()
     )
     shutil.copyfile(CORPUS_FILES["001_1a813f0647d051a8"], inputs / "b.txt")
     assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
@@ -249,7 +265,7 @@ def test_changed_document_replaces_its_rows_and_only_its_part(tmp_path):
     assert (issues.doc_id == new["b.txt"]["doc_id"]).sum() == new["b.txt"]["issue_count"] > 0
     assert len(issues) == sum(r["issue_count"] for r in new.values())
     after = part_files(out)
-    assert all(after[f"{name}/{c_part}"] == before[f"{name}/{c_part}"] for name in TABLES)  # c.txt's part is untouched
+    assert all(after[f"{name}/{untouched}"] == before[f"{name}/{untouched}"] for name in TABLES)
     b_json = json.loads((out / "json" / "b.txt.json").read_text(encoding="utf-8"))
     assert b_json["doc_id"] == new["b.txt"]["doc_id"]
     assert snapshot(out) == snapshot(_fresh_run(inputs, tmp_path / "fresh"))
