@@ -282,9 +282,10 @@ def console() -> NoReturn:
     """The ``zhenggai`` command: :func:`main`, then exit without the
     interpreter's teardown. Freeing one by one every object of the loaded
     libraries and vocabularies took 0.2-0.3 s, a quarter of a re-run with
-    nothing to do; what a run writes is closed and synced before main
-    returns, and no command leaves a process, thread or temporary file
-    behind. An exception still exits the usual way, with its traceback."""
+    nothing to do. Nothing is lost by it: what a command writes is closed
+    and synced, its worker processes stopped and its temporary files
+    removed before main returns. An exception still exits the usual way,
+    with its traceback."""
     code = main()
     logging.shutdown()
     try:
