@@ -151,8 +151,9 @@ def read_all(reader: str, folder: Path, processes: int = 1) -> None:
             finally:
                 os._exit(code)
         children.append(pid)
-    if any(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children):
-        raise SystemExit("a reading process failed")
+    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]  # every child waited for
+    if any(codes):
+        raise SystemExit(f"a reading process failed (exit codes {codes})")
 
 
 def _read_pdfs(reader: str, pdfs: list[Path]) -> None:
