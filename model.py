@@ -92,7 +92,11 @@ class Span(_Model):
     def covering(cls, start: int, end: int, first: _PageLine, last: _PageLine) -> Span:
         """The span [start, end) whose first and last characters come from
         the original lines ``first`` and ``last``."""
-        return _span(start, end, first.page, first.line, last.page, last.line)
+        return _covering(start, end, first, last)
+
+
+def _covering(start: int, end: int, first: _PageLine, last: _PageLine) -> Span:
+    return _span(start, end, first.page, first.line, last.page, last.line)
 
 
 def _span(start: int, end: int, page_start: int, line_start: int, page_end: int, line_end: int) -> Span:
@@ -593,5 +597,4 @@ class TextLocator:
     def span(self, start: int, end: int) -> Span:
         if end <= start:
             raise ValueError(f"empty span [{start}, {end})")
-        first, last = self._run_at(start), self._run_at(end - 1)
-        return _span(start, end, first.page, first.line, last.page, last.line)
+        return _covering(start, end, self._run_at(start), self._run_at(end - 1))

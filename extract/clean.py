@@ -587,14 +587,10 @@ def _normalize_text(raw: str, index: int, is_table: bool) -> tuple[str, list[_Ru
 def _removals(lines: list[int], cols: list[int], start: int, end: int, reason: str) -> list[Removal]:
     """The characters [start, end) of a map spelled out by _expand, as runs
     of input columns."""
-    out: list[Removal] = []
-    for k in range(start, end):
-        line, col = lines[k], cols[k]
-        if out and out[-1].line == line and out[-1].end == col:
-            out[-1] = Removal(line, out[-1].start, col + 1, reason)
-        else:
-            out.append(Removal(line, col, col + 1, reason))
-    return out
+    return [
+        Removal(line, column, column + length, reason)
+        for line, column, length in _runs_of(lines[start:end], cols[start:end])
+    ]
 
 
 def _pieces(raw: str):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 # Points; pdfplumber's defaults.
@@ -63,7 +64,7 @@ def group_lines(pieces: list[Piece]) -> list[TextLine]:
     lines = []
     cluster: list[Piece] = []
     last_top = 0.0
-    for p in sorted(pieces, key=_top):
+    for p in sorted(pieces, key=attrgetter("top")):
         if cluster and p.top - last_top > Y_TOLERANCE:
             _add_line(lines, cluster)
             cluster = []
@@ -74,17 +75,9 @@ def group_lines(pieces: list[Piece]) -> list[TextLine]:
     return lines
 
 
-def _top(p: Piece) -> float:
-    return p.top
-
-
-def _x0(p: Piece) -> float:
-    return p.x0
-
-
 def _add_line(lines: list[TextLine], cluster: list[Piece]) -> None:
     if len(cluster) > 1:
-        cluster = _dedupe(sorted(cluster, key=_x0))
+        cluster = _dedupe(sorted(cluster, key=attrgetter("x0")))
     line = make_line(cluster)
     if line is not None:
         lines.append(line)

@@ -266,8 +266,10 @@ def _pdfium_page(page: pdfium.PdfPage, has_image: bool) -> _Page:
     )
 
 
-# Characters PDFium's page text cannot stand for: the hyphen it moved to a
-# line's end (U+0002 in the text) and glyphs it has no code for (U+FFFE).
+# Characters of PDFium's page text that do not stand for the glyph drawn:
+# a hyphen ending a line, which the page text gives as U+FFFE and
+# FPDFText_GetUnicode as U+0002 (both looked for); _pdfium_glyphs reads it
+# back as "-".
 _SPECIAL = re.compile(r"[\x02\ufffe]")
 # Codes no real text uses: private use, control characters but tab and
 # line breaks, U+FFFD-U+FFFF, surrogates.

@@ -184,8 +184,8 @@ def _pieces_line(pieces: list[tuple[str, float]], size: float = 12) -> bytes:
     ],
 )
 def test_gap_between_text_objects_separates_words_past_3_points(size, gap, expected):
-    # A run of PDFium's text over several text objects is read glyph by
-    # glyph, so the reader's 3-point rule decides, not PDFium's spaces.
+    # A run of PDFium's text over several text objects is read object by
+    # object, so the reader's 3-point rule decides, not PDFium's spaces.
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     data = _pieces_line([("ABC", 72.0), ("DEF", 72.0 + stringWidth("ABC", "Helvetica", size) + gap)], size)
