@@ -49,7 +49,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import Code, Errors, Warnings, ZhenggaiError
 from ..model import Diagnostic
-from . import ocr
+from . import ocr, pdfium_text
 from .layout import HAN, Y_TOLERANCE, Piece, TextLine, glyph, group_lines, line_numbers
 from .source import PhysicalLine, SourceTable, TableCell
 
@@ -275,7 +275,7 @@ _SPECIAL = re.compile(r"[\x02\ufffe]")
 # line breaks, U+FFFD-U+FFFF, surrogates.
 _PLACEHOLDER = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff\ud800-\udfff]")
 _SEGMENT = re.compile(r"\S+")
-_WHITESPACE = re.compile(r"\s")
+_BREAK_OR_SPACE = re.compile(r"\r\n|\s")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -292,14 +292,18 @@ def _pdfium_pieces(handle, height: float) -> list[Piece]:
     characters."""
     count = pdfium_c.FPDFText_CountChars(handle)
     text = _page_text(handle, count)
+    lean = pdfium_text.handle(handle)
     if text is None:
-        return _pdfium_glyphs(handle, height, range(count))
-    reader = _PieceReader(handle, height, text)
+        return _pdfium_glyphs(lean, height, range(count))
+    reader = _PieceReader(lean, height, text)
+    is_generated = pdfium_text.IsGenerated
     cuts = [-1]
-    for space in _WHITESPACE.finditer(text):
+    for space in _BREAK_OR_SPACE.finditer(text):
         i = space.start()
-        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
-            cuts.append(i)  # a space or line break PDFium added: nothing drawn
+        if is_generated(lean, i) == 1:
+            # A space or line break PDFium added: nothing drawn. PDFium
+            # adds a line break as "\r\n", both characters generated.
+            cuts.extend(range(i, space.end()))
     cuts.append(len(text))
     for before, after in zip(cuts, cuts[1:]):
         if after > before + 1:
@@ -315,6 +319,7 @@ class _PieceReader:
         self.height = height
         self.text = text
         self.box = pdfium_c.FS_RECTF()
+        self.box_ref = ctypes.byref(self.box)
         # Most pages hold no placeholder (and so no special character, a
         # kind of placeholder): their runs need not be searched for them.
         self.placeholders = _PLACEHOLDER.search(text) is not None
@@ -341,7 +346,7 @@ class _PieceReader:
         (each found by halving, as the longest prefix PDFium covers with one
         rectangle), glyph by glyph where that fails. Adjacent pieces are
         then words or not by the gap between them, as glyphs would be."""
-        count_rects = pdfium_c.FPDFText_CountRects
+        count_rects = pdfium_text.CountRects
         while start < end:
             low, high = start + 1, end
             while low < high:
@@ -356,23 +361,23 @@ class _PieceReader:
 
     def _spaces(self, start: int, end: int) -> None:
         """Drawn spaces: each breaks a word where it stands."""
-        handle, box = self.handle, self.box
+        handle, box, box_ref = self.handle, self.box, self.box_ref
         for i in range(start, end):
-            pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
-            unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1
+            pdfium_text.GetLooseCharBox(handle, i, box_ref)
+            unmapped = pdfium_text.HasUnicodeMapError(handle, i) == 1
             self.pieces.append(Piece(self.text[i], box.left, box.right, self.height - box.top, 0.0, int(unmapped)))
 
     def _piece(self, start: int, end: int) -> bool:
         """One piece for characters [start, end), their words joined by one
         space, when one text object drew them at one height; False otherwise."""
-        handle, box, height = self.handle, self.box, self.height
+        handle, box, box_ref, height = self.handle, self.box, self.box_ref, self.height
         drawn = self.text[start:end]
-        if (self.placeholders and _SPECIAL.search(drawn)) or pdfium_c.FPDFText_CountRects(handle, start, end - start) != 1:
+        if (self.placeholders and _SPECIAL.search(drawn)) or pdfium_text.CountRects(handle, start, end - start) != 1:
             return False
-        loose_box = pdfium_c.FPDFText_GetLooseCharBox
-        loose_box(handle, start, box)
+        loose_box = pdfium_text.GetLooseCharBox
+        loose_box(handle, start, box_ref)
         x0, first_right, first_top = box.left, box.right, height - box.top
-        loose_box(handle, end - 1, box)
+        loose_box(handle, end - 1, box_ref)
         x1, last_top = box.right, height - box.top
         if abs(first_top - last_top) > Y_TOLERANCE or x1 < x0:
             return False
@@ -385,17 +390,17 @@ class _PieceReader:
             if first_han.start() == 0:
                 han_width = first_right - x0
             else:
-                loose_box(handle, start + first_han.start(), box)
+                loose_box(handle, start + first_han.start(), box_ref)
                 han_width = box.right - box.left
         unmapped = len(_PLACEHOLDER.findall(drawn)) if self.placeholders else 0
-        if pdfium_c.FPDFText_HasUnicodeMapError(handle, start) == 1:
+        if pdfium_text.HasUnicodeMapError(handle, start) == 1:
             # A font without a Unicode map: count its glyphs one by one.
             unmapped = sum(
                 1
                 for i in range(start, end)
-                if pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(self.text, i)
+                if pdfium_text.HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(self.text, i)
             )
-        size = pdfium_c.FPDFText_GetFontSize(handle, start)
+        size = pdfium_text.GetFontSize(handle, start)
         words = drawn.split()
         text = words[0] if len(words) == 1 else " ".join(words)
         self.pieces.append(Piece(text, x0, x1, min(first_top, last_top), size, unmapped, han_width, han_count))
@@ -419,22 +424,23 @@ def _page_text(handle, count: int) -> str | None:
 def _pdfium_glyphs(handle, height: float, indices) -> list[Piece]:
     """The glyphs at these character indices, one piece each."""
     box = pdfium_c.FS_RECTF()
+    box_ref = ctypes.byref(box)
     out = []
     for i in indices:
-        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+        if pdfium_text.IsGenerated(handle, i) == 1:
             continue  # spaces and line breaks PDFium adds itself
-        code = pdfium_c.FPDFText_GetUnicode(handle, i)
-        if code == _PDFIUM_HYPHEN and pdfium_c.FPDFText_IsHyphen(handle, i) == 1:
+        code = pdfium_text.GetUnicode(handle, i)
+        if code == _PDFIUM_HYPHEN and pdfium_text.IsHyphen(handle, i) == 1:
             code = ord("-")  # PDFium reports a hyphen ending a line as U+0002
-        pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
-        unmapped = pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(chr(code)) is not None
+        pdfium_text.GetLooseCharBox(handle, i, box_ref)
+        unmapped = pdfium_text.HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(chr(code)) is not None
         out.append(
             glyph(
                 chr(code) if not 0xD800 <= code <= 0xDFFF else "\ufffd",
                 box.left,
                 box.right,
                 height - box.top,
-                pdfium_c.FPDFText_GetFontSize(handle, i),
+                pdfium_text.GetFontSize(handle, i),
                 unmapped,
             )
         )

@@ -212,3 +212,57 @@ def test_hyphen_ending_a_line_is_read_as_a_hyphen():
     for engine in ("auto", "pdfplumber"):
         lines, _ = read_lines(_pdf_bytes(draw), "hyphen.pdf", engine=engine)
         assert [line.text for line in lines] == ["an exam-", "ple of text"], engine
+
+
+@pytest.mark.parametrize(
+    "name, arguments",
+    [
+        ("CountRects", lambda i: (i, 3)),
+        ("GetFontSize", lambda i: (i,)),
+        ("GetLooseCharBox", None),
+        ("GetUnicode", lambda i: (i,)),
+        ("HasUnicodeMapError", lambda i: (i,)),
+        ("IsGenerated", lambda i: (i,)),
+        ("IsHyphen", lambda i: (i,)),
+    ],
+)
+def test_unchecked_text_calls_answer_as_pypdfium2s(name, arguments):
+    # pdfium_text binds the reader's per-character calls without ctypes'
+    # argument conversion: a wrong width or pointer would give other values.
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from zhenggai.extract import pdfium_text
+
+    document = pdfium.PdfDocument(str(PDF))
+    textpage = document[0].get_textpage()
+    raw, unchecked = getattr(pdfium_c, f"FPDFText_{name}"), getattr(pdfium_text, name)
+    handle = pdfium_text.handle(textpage.raw)
+    count = pdfium_c.FPDFText_CountChars(textpage.raw)
+    assert count > 100
+    for i in range(count):
+        if arguments is None:
+            expected, got = pdfium_c.FS_RECTF(), pdfium_c.FS_RECTF()
+            assert unchecked(handle, i, ctypes.byref(got)) == raw(textpage.raw, i, expected)
+            assert (got.left, got.top, got.right, got.bottom) == (expected.left, expected.top, expected.right, expected.bottom)
+        else:
+            assert unchecked(handle, *arguments(i)) == raw(textpage.raw, *arguments(i))
+    textpage.close()
+    document.close()
+
+
+def test_line_break_pdfium_adds_is_two_generated_characters():
+    # The reader asks PDFium once per "\r\n" whether it generated it.
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(str(PDF))
+    textpage = document[0].get_textpage()
+    text = textpage.get_text_range()
+    breaks = [m.start() for m in re.finditer("\r\n", text)]
+    assert len(breaks) > 10
+    assert all(pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == pdfium_c.FPDFText_IsGenerated(textpage.raw, i + 1) == 1 for i in breaks)
+    textpage.close()
+    document.close()
