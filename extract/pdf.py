@@ -277,6 +277,9 @@ _PLACEHOLDER = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe
 _SEGMENT = re.compile(r"\S+")
 _BREAK_OR_SPACE = re.compile(r"\r\n|\s")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Runs, not characters: counting a piece's Han characters run by run is
+# four times faster than one match per character.
+_HAN_RUN = re.compile(HAN.pattern + "+")
 
 
 def _pdfium_pieces(handle, height: float) -> list[Piece]:
@@ -327,17 +330,22 @@ class _PieceReader:
 
     def stretch(self, start: int, end: int) -> None:
         """Characters [start, end) with no generated space among them."""
-        words = list(_SEGMENT.finditer(self.text, start, end))
+        drawn = self.text[start:end]
+        words = drawn.strip()
         if not words:
             self._spaces(start, end)
             return
-        first, last = words[0].start(), words[-1].end()
+        first = end - len(drawn.lstrip())
+        last = first + len(words)
         self._spaces(start, first)
-        if len(words) == 1 or not self._piece(first, last):
-            for k, word in enumerate(words):
+        if not self._piece(first, last):
+            # Word by word; the words are cut only now, as most stretches
+            # are one piece.
+            matches = list(_SEGMENT.finditer(self.text, first, last))
+            for k, word in enumerate(matches):
                 if k:
-                    self._spaces(words[k - 1].end(), word.start())
-                if not self._piece(word.start(), word.end()):
+                    self._spaces(matches[k - 1].end(), word.start())
+                if len(matches) == 1 or not self._piece(word.start(), word.end()):
                     self._by_object(word.start(), word.end())
         self._spaces(last, end)
 
@@ -383,9 +391,9 @@ class _PieceReader:
             return False
         han_count = 0
         han_width = 0.0
-        first_han = HAN.search(drawn)
+        first_han = _HAN_RUN.search(drawn)
         if first_han is not None:
-            han_count = len(HAN.findall(drawn, first_han.start()))
+            han_count = sum(map(len, _HAN_RUN.findall(drawn, first_han.start())))
             # One text object, one font: its Han characters share one advance.
             if first_han.start() == 0:
                 han_width = first_right - x0
