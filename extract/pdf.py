@@ -49,7 +49,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import Code, Errors, Warnings, ZhenggaiError
 from ..model import Diagnostic
-from . import ocr, pdfium_text
+from . import ocr, pdfium_fast
 from .layout import HAN, Y_TOLERANCE, Piece, TextLine, glyph, group_lines, line_numbers
 from .source import PhysicalLine, SourceTable, TableCell
 
@@ -176,13 +176,14 @@ def page_drawing(page: pdfium.PdfPage) -> PageDrawing:
     has_image = undecodable = False
     x, y = ctypes.c_float(), ctypes.c_float()
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    bounds = [ctypes.byref(value) for value in (left, bottom, right, top)]
     textpage = None
     for obj, kind in _page_objects(page.raw):
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             has_image = True
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             if not undecodable:
-                pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                pdfium_fast.FPDFPageObj_GetBounds(obj, *bounds)
                 if right.value - left.value < 0.01:
                     textpage = textpage or page.get_textpage()
                     undecodable = "\0" in _object_text(obj, textpage.raw)
@@ -204,14 +205,14 @@ def _page_objects(page_handle, form_handle=None, depth: int = 0):
     too, with PDFium's raw calls (its object wrappers cost more than the
     calls)."""
     if form_handle is None:
-        count, get, parent = pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page_handle
+        count, get, parent = pdfium_fast.FPDFPage_CountObjects, pdfium_fast.FPDFPage_GetObject, page_handle
     else:
-        count, get, parent = pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, form_handle
+        count, get, parent = pdfium_fast.FPDFFormObj_CountObjects, pdfium_fast.FPDFFormObj_GetObject, form_handle
     for i in range(count(parent)):
         obj = get(parent, i)
         if not obj:
             continue
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        kind = pdfium_fast.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             if depth < _MAX_FORM_DEPTH:
                 yield from _page_objects(page_handle, obj, depth + 1)
@@ -222,18 +223,19 @@ def _page_objects(page_handle, form_handle=None, depth: int = 0):
 def _rules(obj, x: ctypes.c_float, y: ctypes.c_float) -> tuple[int, int]:
     """(horizontal, vertical) ruled edges of a path."""
     horizontal = vertical = 0
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     points: list[tuple[float, float]] = []
     start: tuple[float, float] | None = None
-    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+    for k in range(pdfium_fast.FPDFPath_CountSegments(obj)):
+        segment = pdfium_fast.FPDFPath_GetPathSegment(obj, k)
+        pdfium_fast.FPDFPathSegment_GetPoint(segment, x_ref, y_ref)
         point = (x.value, y.value)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        kind = pdfium_fast.FPDFPathSegment_GetType(segment)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             start = point
         elif kind == pdfium_c.FPDF_SEGMENT_LINETO and points:
             edges = [points[-1], point]
-            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+            if pdfium_fast.FPDFPathSegment_GetClose(segment) and start is not None:
                 edges.append(start)
             for (x0, y0), (x1, y1) in zip(edges, edges[1:]):
                 if abs(y1 - y0) < 0.5 and abs(x1 - x0) >= MIN_RULE_LENGTH:
@@ -245,9 +247,9 @@ def _rules(obj, x: ctypes.c_float, y: ctypes.c_float) -> tuple[int, int]:
 
 
 def _object_text(obj, textpage) -> str:
-    size = pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0)  # in bytes
+    size = pdfium_fast.FPDFTextObj_GetText(obj, textpage, None, ctypes.c_ulong(0))  # in bytes
     buffer = (ctypes.c_ushort * (size // 2))()
-    pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, size)
+    pdfium_fast.FPDFTextObj_GetText(obj, textpage, buffer, ctypes.c_ulong(size))
     return bytes(buffer)[:-2].decode("utf-16-le", errors="replace")  # without the terminating NUL
 
 
@@ -295,15 +297,14 @@ def _pdfium_pieces(handle, height: float) -> list[Piece]:
     characters."""
     count = pdfium_c.FPDFText_CountChars(handle)
     text = _page_text(handle, count)
-    lean = pdfium_text.handle(handle)
     if text is None:
-        return _pdfium_glyphs(lean, height, range(count))
-    reader = _PieceReader(lean, height, text)
-    is_generated = pdfium_text.IsGenerated
+        return _pdfium_glyphs(handle, height, range(count))
+    reader = _PieceReader(handle, height, text)
+    is_generated = pdfium_fast.FPDFText_IsGenerated
     cuts = [-1]
     for space in _BREAK_OR_SPACE.finditer(text):
         i = space.start()
-        if is_generated(lean, i) == 1:
+        if is_generated(handle, i) == 1:
             # A space or line break PDFium added: nothing drawn. PDFium
             # adds a line break as "\r\n", both characters generated.
             cuts.extend(range(i, space.end()))
@@ -354,7 +355,7 @@ class _PieceReader:
         (each found by halving, as the longest prefix PDFium covers with one
         rectangle), glyph by glyph where that fails. Adjacent pieces are
         then words or not by the gap between them, as glyphs would be."""
-        count_rects = pdfium_text.CountRects
+        count_rects = pdfium_fast.FPDFText_CountRects
         while start < end:
             low, high = start + 1, end
             while low < high:
@@ -371,8 +372,8 @@ class _PieceReader:
         """Drawn spaces: each breaks a word where it stands."""
         handle, box, box_ref = self.handle, self.box, self.box_ref
         for i in range(start, end):
-            pdfium_text.GetLooseCharBox(handle, i, box_ref)
-            unmapped = pdfium_text.HasUnicodeMapError(handle, i) == 1
+            pdfium_fast.FPDFText_GetLooseCharBox(handle, i, box_ref)
+            unmapped = pdfium_fast.FPDFText_HasUnicodeMapError(handle, i) == 1
             self.pieces.append(Piece(self.text[i], box.left, box.right, self.height - box.top, 0.0, int(unmapped)))
 
     def _piece(self, start: int, end: int) -> bool:
@@ -380,9 +381,9 @@ class _PieceReader:
         space, when one text object drew them at one height; False otherwise."""
         handle, box, box_ref, height = self.handle, self.box, self.box_ref, self.height
         drawn = self.text[start:end]
-        if (self.placeholders and _SPECIAL.search(drawn)) or pdfium_text.CountRects(handle, start, end - start) != 1:
+        if (self.placeholders and _SPECIAL.search(drawn)) or pdfium_fast.FPDFText_CountRects(handle, start, end - start) != 1:
             return False
-        loose_box = pdfium_text.GetLooseCharBox
+        loose_box = pdfium_fast.FPDFText_GetLooseCharBox
         loose_box(handle, start, box_ref)
         x0, first_right, first_top = box.left, box.right, height - box.top
         loose_box(handle, end - 1, box_ref)
@@ -401,14 +402,14 @@ class _PieceReader:
                 loose_box(handle, start + first_han.start(), box_ref)
                 han_width = box.right - box.left
         unmapped = len(_PLACEHOLDER.findall(drawn)) if self.placeholders else 0
-        if pdfium_text.HasUnicodeMapError(handle, start) == 1:
+        if pdfium_fast.FPDFText_HasUnicodeMapError(handle, start) == 1:
             # A font without a Unicode map: count its glyphs one by one.
             unmapped = sum(
                 1
                 for i in range(start, end)
-                if pdfium_text.HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(self.text, i)
+                if pdfium_fast.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(self.text, i)
             )
-        size = pdfium_text.GetFontSize(handle, start)
+        size = pdfium_fast.FPDFText_GetFontSize(handle, start)
         words = drawn.split()
         text = words[0] if len(words) == 1 else " ".join(words)
         self.pieces.append(Piece(text, x0, x1, min(first_top, last_top), size, unmapped, han_width, han_count))
@@ -435,20 +436,20 @@ def _pdfium_glyphs(handle, height: float, indices) -> list[Piece]:
     box_ref = ctypes.byref(box)
     out = []
     for i in indices:
-        if pdfium_text.IsGenerated(handle, i) == 1:
+        if pdfium_fast.FPDFText_IsGenerated(handle, i) == 1:
             continue  # spaces and line breaks PDFium adds itself
-        code = pdfium_text.GetUnicode(handle, i)
-        if code == _PDFIUM_HYPHEN and pdfium_text.IsHyphen(handle, i) == 1:
+        code = pdfium_fast.FPDFText_GetUnicode(handle, i)
+        if code == _PDFIUM_HYPHEN and pdfium_fast.FPDFText_IsHyphen(handle, i) == 1:
             code = ord("-")  # PDFium reports a hyphen ending a line as U+0002
-        pdfium_text.GetLooseCharBox(handle, i, box_ref)
-        unmapped = pdfium_text.HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(chr(code)) is not None
+        pdfium_fast.FPDFText_GetLooseCharBox(handle, i, box_ref)
+        unmapped = pdfium_fast.FPDFText_HasUnicodeMapError(handle, i) == 1 or _PLACEHOLDER.match(chr(code)) is not None
         out.append(
             glyph(
                 chr(code) if not 0xD800 <= code <= 0xDFFF else "\ufffd",
                 box.left,
                 box.right,
                 height - box.top,
-                pdfium_text.GetFontSize(handle, i),
+                pdfium_fast.FPDFText_GetFontSize(handle, i),
                 unmapped,
             )
         )

@@ -227,30 +227,77 @@ def test_hyphen_ending_a_line_is_read_as_a_hyphen():
     ],
 )
 def test_unchecked_text_calls_answer_as_pypdfium2s(name, arguments):
-    # pdfium_text binds the reader's per-character calls without ctypes'
+    # pdfium_fast binds the reader's per-character calls without ctypes'
     # argument conversion: a wrong width or pointer would give other values.
     import ctypes
 
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    from zhenggai.extract import pdfium_text
+    from zhenggai.extract import pdfium_fast
 
-    document = pdfium.PdfDocument(str(PDF))
-    textpage = document[0].get_textpage()
-    raw, unchecked = getattr(pdfium_c, f"FPDFText_{name}"), getattr(pdfium_text, name)
-    handle = pdfium_text.handle(textpage.raw)
-    count = pdfium_c.FPDFText_CountChars(textpage.raw)
-    assert count > 100
-    for i in range(count):
-        if arguments is None:
-            expected, got = pdfium_c.FS_RECTF(), pdfium_c.FS_RECTF()
-            assert unchecked(handle, i, ctypes.byref(got)) == raw(textpage.raw, i, expected)
-            assert (got.left, got.top, got.right, got.bottom) == (expected.left, expected.top, expected.right, expected.bottom)
-        else:
-            assert unchecked(handle, *arguments(i)) == raw(textpage.raw, *arguments(i))
-    textpage.close()
-    document.close()
+    with pdfium.PdfDocument(str(PDF)) as document:
+        textpage = document[0].get_textpage()
+        handle = textpage.raw
+        raw, unchecked = getattr(pdfium_c, f"FPDFText_{name}"), getattr(pdfium_fast, f"FPDFText_{name}")
+        count = pdfium_c.FPDFText_CountChars(handle)
+        assert count > 100
+        for i in range(count):
+            if arguments is None:
+                expected, got = pdfium_c.FS_RECTF(), pdfium_c.FS_RECTF()
+                assert unchecked(handle, i, ctypes.byref(got)) == raw(handle, i, expected)
+                assert (got.left, got.top, got.right, got.bottom) == (expected.left, expected.top, expected.right, expected.bottom)
+            else:
+                assert unchecked(handle, *arguments(i)) == raw(handle, *arguments(i))
+        textpage.close()
+
+
+def _objects_read(calls, page, textpage, typed) -> list[tuple]:
+    """Every object of the page as ``calls`` (pypdfium2.raw or pdfium_fast)
+    read it: type, bounds, and a path's segments or a text object's text;
+    ``typed`` makes a pointer argument of a float."""
+    import ctypes
+
+    left, bottom, right, top, x, y = (ctypes.c_float() for _ in range(6))
+    out = []
+    for i in range(calls.FPDFPage_CountObjects(page)):
+        obj = calls.FPDFPage_GetObject(page, i)
+        kind = calls.FPDFPageObj_GetType(obj)
+        calls.FPDFPageObj_GetBounds(obj, *map(typed, (left, bottom, right, top)))
+        item = [kind, left.value, bottom.value, right.value, top.value]
+        for k in range(calls.FPDFPath_CountSegments(obj)):
+            segment = calls.FPDFPath_GetPathSegment(obj, k)
+            calls.FPDFPathSegment_GetPoint(segment, typed(x), typed(y))
+            item.append((x.value, y.value, calls.FPDFPathSegment_GetType(segment), calls.FPDFPathSegment_GetClose(segment)))
+        size = calls.FPDFTextObj_GetText(obj, textpage, None, ctypes.c_ulong(0))
+        buffer = (ctypes.c_ushort * max(1, size // 2))()
+        calls.FPDFTextObj_GetText(obj, textpage, buffer, ctypes.c_ulong(size))
+        item.append(bytes(buffer))
+        out.append(tuple(item))
+    return out
+
+
+def test_unchecked_object_calls_answer_as_pypdfium2s():
+    # A page with ruled paths and text objects, read through both bindings.
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from zhenggai.extract import pdfium_fast
+
+    from .conftest import TABLE_PDF
+
+    with pdfium.PdfDocument(str(TABLE_PDF)) as document:
+        page = document[0]
+        textpage = page.get_textpage()
+        expected = _objects_read(pdfium_c, page.raw, textpage.raw, lambda value: value)
+        got = _objects_read(pdfium_fast, page.raw, textpage.raw, ctypes.byref)
+        textpage.close()
+    kinds = {item[0] for item in expected}
+    assert {pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT} <= kinds
+    assert any(len(item) > 6 for item in expected)  # paths with segments
+    assert got == expected
 
 
 def test_line_break_pdfium_adds_is_two_generated_characters():
