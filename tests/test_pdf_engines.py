@@ -85,8 +85,8 @@ def test_corpus_documents_keep_their_items(corpus_fast):
 
 def test_prose_pages_go_to_pdfium_and_table_pages_to_pdfplumber():
     with pdfium.PdfDocument(PLAN_PDF) as plan, pdfium.PdfDocument(TABLE_PDF) as table:
-        assert not any(page_drawing(plan[i]).needs_pdfplumber for i in range(len(plan)))
-        assert all(page_drawing(table[i]).ruled for i in range(len(table)))
+        assert not any(page_drawing(page.raw).needs_pdfplumber for page in plan)
+        assert all(page_drawing(page.raw).ruled for page in table)
 
 
 @pytest.mark.parametrize("name", CORPUS_DOCUMENTS)
