@@ -291,7 +291,6 @@ _SPECIAL = re.compile(r"[\x02\ufffe]")
 _PLACEHOLDER = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff\ud800-\udfff]")
 _SEGMENT = re.compile(r"\S+")
 _BREAK_OR_SPACE = re.compile(r"\r\n|\s")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Runs, not characters: counting a piece's Han characters run by run is
 # four times faster than one match per character.
 _HAN_RUN = re.compile(HAN.pattern + "+")
@@ -437,10 +436,12 @@ def _page_text(handle, count: int) -> str | None:
     written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
     if written != count + 1:
         return None
-    text = bytes(memoryview(buffer)[:count]).decode("utf-16-le", errors="surrogatepass")
-    if len(text) != count or _SURROGATE.search(text):
+    try:
+        # A lone surrogate fails to decode; a pair decodes to one character.
+        text = bytes(memoryview(buffer)[:count]).decode("utf-16-le")
+    except UnicodeDecodeError:
         return None
-    return text
+    return text if len(text) == count else None
 
 
 def _pdfium_glyphs(handle, height: float, indices) -> list[Piece]:
@@ -620,13 +621,13 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-def _char_width(pieces: list[Piece]) -> float:
+def _char_width(lines: list[TextLine]) -> float:
     """The body text's character width: the median advance of Chinese
     characters (full width), else the median font size."""
-    han = sorted((p.han_width, p.han_count) for p in pieces if p.han_count)
+    han = sorted((p.han_width, p.han_count) for line in lines for p in line.pieces if p.han_count)
     if han:
         return _weighted_median(han)
-    sizes = sorted((p.size, 1) for p in pieces if p.size)
+    sizes = sorted((p.size, 1) for line in lines for p in line.pieces if p.size)
     return _weighted_median(sizes) if sizes else 1.0
 
 
@@ -692,7 +693,7 @@ def _assemble(pages: list[_Page]) -> tuple[list[PhysicalLine], list[SourceTable]
     """Physical lines in page order (a table's lines where the table
     stands, row by row, cell by cell) and the logical tables over them."""
     tables = _join_tables(pages)
-    width = _char_width([piece for p in pages for line in _page_lines(p) for piece in line.pieces])
+    width = _char_width([line for p in pages for line in _page_lines(p)])
     geometry: dict[int, tuple[float, float]] = {}
     prose = [line for p in pages for line in p.lines]
     if prose:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..model import Diagnostic
 
 
-@dataclass(frozen=True)
-class PhysicalLine:
+class PhysicalLine(NamedTuple):  # a tuple: built for every line of every input
     """One line as the input laid it out.
 
     ``page`` and ``line`` are 1-based; ``line`` counts within the page. For a
