@@ -26,6 +26,7 @@ Y_TOLERANCE = 3.0
 DUPLICATE_TOLERANCE = 1.0
 # The characters whose advance is the document's character width.
 HAN = re.compile(r"[\u4e00-\u9fff]")
+TOP = attrgetter("top")
 
 
 class Piece(NamedTuple):  # a tuple: built for every run and glyph of every page
@@ -64,7 +65,7 @@ def group_lines(pieces: list[Piece]) -> list[TextLine]:
     lines = []
     cluster: list[Piece] = []
     last_top = 0.0
-    for p in sorted(pieces, key=attrgetter("top")):
+    for p in sorted(pieces, key=TOP):
         if cluster and p.top - last_top > Y_TOLERANCE:
             _add_line(lines, cluster)
             cluster = []

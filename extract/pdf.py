@@ -50,7 +50,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import Code, Errors, Warnings, ZhenggaiError
 from ..model import Diagnostic
 from . import ocr, pdfium_fast
-from .layout import HAN, Y_TOLERANCE, Piece, TextLine, glyph, group_lines, line_numbers
+from .layout import HAN, TOP, Y_TOLERANCE, Piece, TextLine, glyph, group_lines, line_numbers
 from .source import PhysicalLine, SourceTable, TableCell
 
 # Percentiles of the lines' left and right ends taken as the column edges.
@@ -694,25 +694,29 @@ def _assemble(pages: list[_Page]) -> tuple[list[PhysicalLine], list[SourceTable]
     stands, row by row, cell by cell) and the logical tables over them."""
     tables = _join_tables(pages)
     width = _char_width([line for p in pages for line in _page_lines(p)])
-    geometry: dict[int, tuple[float, float]] = {}
     prose = [line for p in pages for line in p.lines]
-    if prose:
-        left = _percentile([line.x0 for line in prose], LEFT_EDGE_PERCENTILE)
-        right = _percentile([line.x1 for line in prose], RIGHT_EDGE_PERCENTILE)
-        for line in prose:
-            geometry[id(line)] = _gaps(line, left, right, width)
+    left = _percentile([line.x0 for line in prose], LEFT_EDGE_PERCENTILE) if prose else 0.0
+    right = _percentile([line.x1 for line in prose], RIGHT_EDGE_PERCENTILE) if prose else 0.0
+    # A table cell's lines are measured from the cell's own text edges.
+    cell_edges: dict[int, tuple[float, float]] = {}
     for table in tables:
         for row in table.rows:
             for cell in row:
                 if cell:
-                    left, right = min(line.x0 for line in cell), max(line.x1 for line in cell)
-                    for line in cell:
-                        geometry[id(line)] = _gaps(line, left, right, width)
+                    edges = min(line.x0 for line in cell), max(line.x1 for line in cell)
+                    cell_edges.update((id(line), edges) for line in cell)
     out: list[PhysicalLine] = []
     index_of: dict[int, int] = {}
     for page_no, page in enumerate(pages, start=1):
+        if not page.tables:
+            # Most pages: prose only, top to bottom.
+            lines = sorted(page.lines, key=TOP)
+            for line, number in zip(lines, line_numbers([line.top for line in lines])):
+                out.append(PhysicalLine(page_no, number, line.text, *_gaps(line, left, right, width)))
+            continue
         lines = _page_lines(page)
         number_of = {id(line): n for line, n in zip(lines, line_numbers([line.top for line in lines]))}
+        prose_ids = {id(line) for line in page.lines}
         blocks = [(line.top, [line]) for line in page.lines]
         for table in page.tables:
             table_lines = [line for row in table.rows for cell in row for line in cell or []]
@@ -720,7 +724,12 @@ def _assemble(pages: list[_Page]) -> tuple[list[PhysicalLine], list[SourceTable]
                 blocks.append((min(line.top for line in table_lines), table_lines))
         for _top, block in sorted(blocks, key=lambda b: b[0]):
             for line in block:
-                right_gap, indent = geometry.get(id(line), (0.0, 0.0))
+                if id(line) in prose_ids:
+                    right_gap, indent = _gaps(line, left, right, width)
+                elif id(line) in cell_edges:
+                    right_gap, indent = _gaps(line, *cell_edges[id(line)], width)
+                else:  # a repeated header row, dropped from its logical table
+                    right_gap, indent = 0.0, 0.0
                 index_of[id(line)] = len(out)
                 out.append(PhysicalLine(page_no, number_of[id(line)], line.text, right_gap, indent))
     source_tables = [
