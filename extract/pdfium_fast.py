@@ -1,10 +1,10 @@
 """PDFium's functions the PDF reader calls per character and per page
 object, bound for speed.
 
-The reader makes about 300 of these calls a page. pypdfium2's raw bindings
+The reader makes about 280 of these calls a page. pypdfium2's raw bindings
 declare each function's argument types, and ctypes then checks and converts
-every argument of every call: half of a call's cost, and about 5% of the
-whole pipeline's time. The same C functions are bound here once more, under
+every argument of every call: half of a call's cost, and 3% of the whole
+pipeline's instructions. The same C functions are bound here once more, under
 the same names, with no argument types, so ctypes passes the arguments as
 they are.
 
