@@ -96,19 +96,15 @@ class Span(_Model):
 
 
 def _covering(start: int, end: int, first: _PageLine, last: _PageLine) -> Span:
-    return _span(start, end, first.page, first.line, last.page, last.line)
-
-
-def _span(start: int, end: int, page_start: int, line_start: int, page_end: int, line_end: int) -> Span:
     return _unvalidated(
         Span,
         {
             "start": start,
             "end": end,
-            "page_start": page_start,
-            "line_start": line_start,
-            "page_end": page_end,
-            "line_end": line_end,
+            "page_start": first.page,
+            "line_start": first.line,
+            "page_end": last.page,
+            "line_end": last.line,
         },
     )
 

@@ -41,6 +41,7 @@ import io
 import os
 import re
 import traceback
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -182,21 +183,23 @@ def page_drawing(page) -> PageDrawing:
     x, y = ctypes.c_float(), ctypes.c_float()
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     bounds = [ctypes.byref(value) for value in (left, bottom, right, top)]
-    textpage = None
-    for obj, kind in _page_objects(page):
-        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            has_image = True
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            if not undecodable:
-                pdfium_fast.FPDFPageObj_GetBounds(obj, *bounds)
-                if right.value - left.value < 0.01:
-                    textpage = textpage or _load_text_page(page)
-                    undecodable = "\0" in _object_text(obj, textpage)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and (horizontal < 2 or vertical < 2):
-            h, v = _rules(obj, x, y)
-            horizontal, vertical = horizontal + h, vertical + v
-    if textpage is not None:
-        pdfium_c.FPDFText_ClosePage(textpage)
+    textpage = None  # loaded only for a text object of no width
+    try:
+        for obj, kind in _page_objects(page):
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                has_image = True
+            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                if not undecodable:
+                    pdfium_fast.FPDFPageObj_GetBounds(obj, *bounds)
+                    if right.value - left.value < 0.01:
+                        textpage = textpage or _load_text_page(page)
+                        undecodable = "\0" in _object_text(obj, textpage)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and (horizontal < 2 or vertical < 2):
+                h, v = _rules(obj, x, y)
+                horizontal, vertical = horizontal + h, vertical + v
+    finally:
+        if textpage is not None:
+            pdfium_c.FPDFText_ClosePage(textpage)
     return PageDrawing(horizontal >= 2 and vertical >= 2, undecodable, has_image)
 
 
@@ -696,44 +699,32 @@ def _assemble(pages: list[_Page]) -> tuple[list[PhysicalLine], list[SourceTable]
     stands, row by row, cell by cell) and the logical tables over them."""
     tables = _join_tables(pages)
     width = _char_width([line for p in pages for line in _page_lines(p)])
+    # Where each line is measured from: prose from the text column's edges,
+    # a table cell's lines from the cell's own text edges, a repeated header
+    # row (dropped from its logical table) from nowhere.
     prose = [line for p in pages for line in p.lines]
-    left = _percentile([line.x0 for line in prose], LEFT_EDGE_PERCENTILE) if prose else 0.0
-    right = _percentile([line.x1 for line in prose], RIGHT_EDGE_PERCENTILE) if prose else 0.0
-    # A table cell's lines are measured from the cell's own text edges.
-    cell_edges: dict[int, tuple[float, float]] = {}
+    column = None
+    if prose:
+        left = _percentile([line.x0 for line in prose], LEFT_EDGE_PERCENTILE)
+        column = left, _percentile([line.x1 for line in prose], RIGHT_EDGE_PERCENTILE)
+    table_edges: dict[int, tuple[float, float] | None] = {}
     for table in tables:
         for row in table.rows:
             for cell in row:
                 if cell:
                     edges = min(line.x0 for line in cell), max(line.x1 for line in cell)
-                    cell_edges.update((id(line), edges) for line in cell)
+                    table_edges.update((id(line), edges) for line in cell)
+        table_edges.update((id(line), None) for line in table.dropped)
     out: list[PhysicalLine] = []
-    index_of: dict[int, int] = {}
+    index_of: dict[int, int] = {}  # of table lines, for the tables' cells
     for page_no, page in enumerate(pages, start=1):
-        if not page.tables:
-            # Most pages: prose only, top to bottom.
-            lines = sorted(page.lines, key=TOP)
-            for line, number in zip(lines, line_numbers([line.top for line in lines])):
-                out.append(PhysicalLine(page_no, number, line.text, *_gaps(line, left, right, width)))
-            continue
-        lines = _page_lines(page)
-        number_of = {id(line): n for line, n in zip(lines, line_numbers([line.top for line in lines]))}
-        prose_ids = {id(line) for line in page.lines}
-        blocks = [(line.top, [line]) for line in page.lines]
-        for table in page.tables:
-            table_lines = [line for row in table.rows for cell in row for line in cell or []]
-            if table_lines:
-                blocks.append((min(line.top for line in table_lines), table_lines))
-        for _top, block in sorted(blocks, key=lambda b: b[0]):
-            for line in block:
-                if id(line) in prose_ids:
-                    right_gap, indent = _gaps(line, left, right, width)
-                elif id(line) in cell_edges:
-                    right_gap, indent = _gaps(line, *cell_edges[id(line)], width)
-                else:  # a repeated header row, dropped from its logical table
-                    right_gap, indent = 0.0, 0.0
-                index_of[id(line)] = len(out)
-                out.append(PhysicalLine(page_no, number_of[id(line)], line.text, right_gap, indent))
+        lines = _reading_order(page)
+        if page.tables:
+            index_of.update((id(line), len(out) + k) for k, line in enumerate(lines))
+        for line, number in zip(lines, line_numbers([line.top for line in lines])):
+            edges = table_edges.get(id(line), column)
+            right_gap, indent = (0.0, 0.0) if edges is None else _gaps(line, *edges, width)
+            out.append(PhysicalLine(page_no, number, line.text, right_gap, indent))
     source_tables = [
         SourceTable(
             cells=[
@@ -746,6 +737,19 @@ def _assemble(pages: list[_Page]) -> tuple[list[PhysicalLine], list[SourceTable]
         for table in tables
     ]
     return out, source_tables
+
+
+def _reading_order(page: _Page) -> list[TextLine]:
+    """The page's lines top to bottom, a table's lines where the table
+    stands, row by row, cell by cell."""
+    if not page.tables:
+        return sorted(page.lines, key=TOP)
+    blocks = [(line.top, [line]) for line in page.lines]
+    for table in page.tables:
+        table_lines = [line for row in table.rows for cell in row for line in cell or []]
+        if table_lines:
+            blocks.append((min(line.top for line in table_lines), table_lines))
+    return [line for _top, block in sorted(blocks, key=itemgetter(0)) for line in block]
 
 
 def _page_lines(page: _Page) -> list[TextLine]:

@@ -161,7 +161,6 @@ def test_workers_collect_garbage_rarely_and_leave_the_parent_as_it_was(tmp_path,
     assert (gc.get_threshold(), gc.get_freeze_count()) == parent
 
 
-
 def test_worker_gets_its_next_document_before_the_caller_handles_the_last(tmp_path, monkeypatch):
     """The caller of imap takes its time over each output (Arrow rows,
     the progress bar); the worker must not wait for that to start the next
@@ -193,7 +192,6 @@ def test_worker_gets_its_next_document_before_the_caller_handles_the_last(tmp_pa
             assert (begun / "second.txt").exists()
             second = next(outputs)
     assert [first.row["path"], second.row["path"]] == [str(inputs / "first.txt"), str(inputs / "second.txt")]
-
 
 
 def test_largest_files_are_converted_first(tmp_path):

@@ -3,16 +3,21 @@ parse exactly like the same plan as text; errors carry stable codes."""
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from reportlab.pdfgen import canvas
 
 from zhenggai.errors import Errors, ZhenggaiError
-from zhenggai.extract import read_source
+from zhenggai.extract import pdfium_fast, read_source
 from zhenggai.extract.pdf import read_pdf
 
 from .conftest import PLAN_PDF as PDF
+from .conftest import TABLE_PDF
 RUNNING_HEADER = "新疆贯彻落实第二轮中央生态环境保护督察报告整改方案"  # as in make_samples.py
 FOOTER = re.compile(r"—\s*\d+\s*—")
 
@@ -229,13 +234,6 @@ def test_hyphen_ending_a_line_is_read_as_a_hyphen():
 def test_unchecked_text_calls_answer_as_pypdfium2s(name, arguments):
     # pdfium_fast binds the reader's per-character calls without ctypes'
     # argument conversion: a wrong width or pointer would give other values.
-    import ctypes
-
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    from zhenggai.extract import pdfium_fast
-
     with pdfium.PdfDocument(str(PDF)) as document:
         textpage = document[0].get_textpage()
         handle = textpage.raw
@@ -256,8 +254,6 @@ def _objects_read(calls, page, textpage, typed) -> list[tuple]:
     """Every object of the page as ``calls`` (pypdfium2.raw or pdfium_fast)
     read it: type, bounds, and a path's segments or a text object's text;
     ``typed`` makes a pointer argument of a float."""
-    import ctypes
-
     left, bottom, right, top, x, y = (ctypes.c_float() for _ in range(6))
     out = []
     for i in range(calls.FPDFPage_CountObjects(page)):
@@ -279,15 +275,6 @@ def _objects_read(calls, page, textpage, typed) -> list[tuple]:
 
 def test_unchecked_object_calls_answer_as_pypdfium2s():
     # A page with ruled paths and text objects, read through both bindings.
-    import ctypes
-
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    from zhenggai.extract import pdfium_fast
-
-    from .conftest import TABLE_PDF
-
     with pdfium.PdfDocument(str(TABLE_PDF)) as document:
         page = document[0]
         textpage = page.get_textpage()
@@ -302,14 +289,11 @@ def test_unchecked_object_calls_answer_as_pypdfium2s():
 
 def test_line_break_pdfium_adds_is_two_generated_characters():
     # The reader asks PDFium once per "\r\n" whether it generated it.
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    document = pdfium.PdfDocument(str(PDF))
-    textpage = document[0].get_textpage()
-    text = textpage.get_text_range()
-    breaks = [m.start() for m in re.finditer("\r\n", text)]
-    assert len(breaks) > 10
-    assert all(pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == pdfium_c.FPDFText_IsGenerated(textpage.raw, i + 1) == 1 for i in breaks)
-    textpage.close()
-    document.close()
+    with pdfium.PdfDocument(str(PDF)) as document:
+        textpage = document[0].get_textpage()
+        text = textpage.get_text_range()
+        breaks = [m.start() for m in re.finditer("\r\n", text)]
+        assert len(breaks) > 10
+        generated = [pdfium_c.FPDFText_IsGenerated(textpage.raw, i) for i in range(len(text))]
+        textpage.close()
+    assert all(generated[i] == generated[i + 1] == 1 for i in breaks)
