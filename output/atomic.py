@@ -29,13 +29,19 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        sync_file(tmp)
         os.chmod(tmp, _MODE)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def sync_file(path: Path) -> None:
+    """Have the file's data on disk (whoever wrote it) before what
+    refers to it is written."""
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:

@@ -11,14 +11,16 @@ batch. A table's directory reads as one table (pandas.read_parquet(OUT/issues),
 pyarrow.dataset, DuckDB read_parquet('OUT/issues/*.parquet'), Spark);
 readers skip names starting with ``_`` or ``.``.
 
-Commit protocol: a batch's files are first written under _zhenggai/staging/;
-then one commit record (_zhenggai/commits/<batch>.json, written atomically)
-lists every rename from staging into place and every file the batch
-deletes; then the renames and deletions are carried out and the record is
-deleted. A run killed before the record exists leaves nothing of the batch
-(the next run removes its staged files); one killed after it is finished by
-the next run before anything else. Each file appears by rename, so a reader
-sees it whole, old or new.
+Commit protocol: a batch's files are first written under _zhenggai/staging/
+and synced to disk; then one commit record (_zhenggai/commits/<batch>.json,
+written atomically) lists every rename from staging into place and every
+file the batch deletes; then the renames and deletions are carried out and
+the record is deleted. A run killed before the record exists leaves nothing
+of the batch (the next run removes its staged files); one killed after it
+is finished by the next run before anything else. Each file appears by
+rename, so a reader sees it whole, old or new. Staged files are synced
+before the record so that a record never outlives, in a power cut, the
+files it moves.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import tables
-from .atomic import write_text_atomic
+from .atomic import sync_file, write_text_atomic
 
 STATE_DIR = "_zhenggai"
 DOCUMENTS = "documents"
@@ -45,6 +47,8 @@ UNITS_FILE = "units.parquet"
 # Below half the part size a part counts as small; this many small parts are
 # merged into one, so runs that each add a few documents do not pile up files.
 MERGE_SMALL_PARTS = 4
+# Documents per part file (--part-size).
+PART_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -103,15 +107,14 @@ class OldLayout(Exception):
 
 
 def write_staged(target: Path, data: bytes) -> None:
-    """Write a file of the staging area, durably but not atomically (no
-    temporary file and rename): nothing reads a staged file before the
-    commit record of its batch lists it, and that is written after the
-    file is complete; a half-written one is removed with the staging area."""
+    """Write a file of the staging area, not atomically (no temporary file
+    and rename): nothing reads a staged file before the commit record of
+    its batch lists it, and that is written after the file is complete; a
+    half-written one is removed with the staging area. Nor synced: the
+    Dataset syncs it when it takes the document, in the parent, while the
+    worker goes on to its next document."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    target.write_bytes(data)
 
 
 def part_file(root: Path, table: str, part: str) -> Path:
@@ -134,7 +137,7 @@ class Dataset:
     lock, finishes an interrupted commit, knows what each input path has in
     OUT, and commits batches of documents."""
 
-    def __init__(self, root: Path, *, part_size: int = 100):
+    def __init__(self, root: Path, *, part_size: int = PART_SIZE):
         self.root = root
         self.part_size = part_size
         self._state = root / STATE_DIR
@@ -192,6 +195,8 @@ class Dataset:
 
     def add(self, output: DocumentOutput) -> None:
         """Take one input's output into the next commit."""
+        if output.json_file is not None:
+            sync_file(output.json_file)
         self._pending.add(output)
 
     @property
@@ -333,6 +338,7 @@ class _Commit:
         staged = self.stage / f"{len(self.moves):05d}.staged"
         staged.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, staged)
+        sync_file(staged)
         self.move(staged, target)
 
     def remove(self, target: Path) -> None:

@@ -382,6 +382,40 @@ def test_interrupted_commit_is_undone_or_finished_by_the_next_run(tmp_path, monk
     assert snapshot(out) == snapshot(_fresh_run(inputs, tmp_path / "fresh"))
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names synced files through /proc")
+def test_commit_record_is_written_after_every_file_it_moves_is_on_disk(tmp_path, monkeypatch):
+    # A record that outlived a power cut while its staged files did not
+    # would move empty files into OUT. Workers write JSON unsynced; the
+    # parent syncs it, and the Parquet parts, before the record.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for source in CORPUS_TEXTS[1:5]:
+        shutil.copyfile(source, inputs / source.name)
+    synced: set[str] = set()
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    unsynced: list[str] = []
+    moved: list[str] = []
+    real_finish = zhenggai.output.dataset._Commit.finish
+
+    def finish(commit, state: Path, batch: str) -> None:
+        staged = [str((commit.root / source).resolve()) for source, _ in commit.moves]
+        moved.extend(staged)
+        unsynced.extend(path for path in staged if path not in synced)
+        real_finish(commit, state, batch)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(zhenggai.output.dataset._Commit, "finish", finish)
+    assert extract(inputs, "-o", tmp_path / "out", "--part-size", 2, "--jobs", 2) == 0
+    assert sum(path.endswith(".json") for path in moved) == 4
+    assert sum(path.endswith(".staged") for path in moved) == 2 * (len(TABLES) + 1)  # and units.parquet
+    assert unsynced == []
+
+
 def consistent(out: Path) -> None:
     """Every document is in all its tables and JSON or in none."""
     docs = pq.read_table(out / "documents").to_pylist()
