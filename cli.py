@@ -29,7 +29,7 @@ from .normalize.gazetteer import load_gazetteer
 from .output import DocumentOutput
 from .output.audit import summary as audit_summary
 from .output.audit import write_audit
-from .output.dataset import Dataset, DatasetBusy, OldLayout, read_table, recover_if_idle
+from .output.dataset import PART_SIZE, Dataset, DatasetBusy, OldLayout, read_table, recover_if_idle
 from .pipeline import Options, convert_safely
 
 
@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     ext.add_argument("--force", action="store_true", help="convert every input again, even if unchanged")
     ext.add_argument(
-        "--part-size", type=int, default=100, metavar="N", help="documents per Parquet part file (default 100)"
+        "--part-size", type=int, default=PART_SIZE, metavar="N",
+        help=f"documents per Parquet part file (default {PART_SIZE})",
     )
     units = sub.add_parser("units", help="issues whose units include a region, directly or through a collective")
     units.add_argument("output", type=Path, metavar="OUT", help="an output directory of `zhenggai extract`")

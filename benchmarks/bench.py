@@ -45,6 +45,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "benchmarks" / ".cache"
 DEFAULT_CORPUS = Path(os.environ.get("ZHENGGAI_CORPUS", "/work/shared/corpus"))
+DEFAULT_PAGES = 2000
 STAGES = ("read", "clean", "parse", "normalize", "output")
 # The targets of the issue (batch conversion at corpus scale).
 TARGET_VS_BASELINE = 10.0  # (a) at least this many times faster than (b)
@@ -82,13 +83,28 @@ def page_count(pdf: Path) -> int:
         doc.close()
 
 
+def corpus_sets(per_set: int, pages: int) -> int:
+    """How many copies of the rendered documents (``per_set`` pages) make
+    a corpus of at least ``pages`` pages."""
+    return max(2, -(-pages // per_set))
+
+
+def copies_per_part(distinct: int, sets: int) -> int:
+    """How many copies of each of ``distinct`` documents one part file of
+    a run over ``sets`` copies holds (a run commits PART_SIZE documents at a
+    time)."""
+    from zhenggai.output.dataset import PART_SIZE
+
+    return max(1, min(distinct * sets, PART_SIZE) // distinct)
+
+
 def build_corpus(pages: int, corpus: Path) -> tuple[Path, Path, int, int]:
     """Copies of the rendered documents until ``pages`` pages, in whole sets;
     each copy's bytes differ (a trailing PDF comment), as distinct files'
     do. Returns (full dir, half dir, full pages, half pages)."""
     base = render_base(corpus)
     per_set = sum(page_count(pdf) for pdf in base)
-    sets = max(2, -(-pages // per_set))
+    sets = corpus_sets(per_set, pages)
     full, half = CACHE / f"corpus-{sets}x" / "full", CACHE / f"corpus-{sets}x" / "half"
     if not full.is_dir():
         for d in (full, half):
@@ -177,23 +193,25 @@ def _read_pdfs(reader: str, pdfs: list[Path]) -> None:
             doc.close()
 
 
-def stage_times(pdfs: list[Path], passes: int) -> dict[str, float]:
+def stage_times(pdfs: list[Path], passes: int, part_copies: int) -> dict[str, float]:
     """CPU seconds in each stage over the distinct documents, in this
     process, in steady state: after a first pass over the same documents,
     as a worker is after its first documents (imports done, vocabularies
     and patterns compiled, the garbage collector set as in a worker). CPU
     time, not wall time, so that other work on the machine moves the shares
     less; each stage's least time over ``passes`` passes, as other work
-    only ever adds time."""
+    only ever adds time. The Parquet parts are written as a run writes
+    them, for ``part_copies`` copies of the documents (copies_per_part),
+    and counted per copy."""
     from zhenggai.batch import collect_garbage_for_documents
 
-    _stage_pass(pdfs)
+    _stage_pass(pdfs, part_copies)
     collect_garbage_for_documents()
-    timed = [_stage_pass(pdfs) for _ in range(passes)]
+    timed = [_stage_pass(pdfs, part_copies) for _ in range(passes)]
     return {stage: min(t[stage] for t in timed) for stage in STAGES}
 
 
-def _stage_pass(pdfs: list[Path]) -> dict[str, float]:
+def _stage_pass(pdfs: list[Path], part_copies: int) -> dict[str, float]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -224,12 +242,14 @@ def _stage_pass(pdfs: list[Path]) -> dict[str, float]:
             t5 = time.process_time()
             for stage, seconds in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
                 totals[stage] += seconds
-        # As a run does: one part per table for the whole batch.
+        # As a run does: one part per table for a batch of documents. A
+        # part's fixed cost is shared by the documents of the batch, as
+        # many in this batch of copies as in the run's.
         t0 = time.process_time()
         for spec in tables.DOCUMENT_TABLES:
-            rows = [r for output in outputs for r in output.tables[spec.name]]
+            rows = [r for output in outputs for r in output.tables[spec.name]] * part_copies
             pq.write_table(pa.Table.from_pylist(rows, schema=spec.schema), Path(tmp) / "part")
-        totals["output"] += time.process_time() - t0
+        totals["output"] += (time.process_time() - t0) / part_copies
     return totals
 
 
@@ -257,7 +277,7 @@ def _spread(values: list[float], unit: str = "x") -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pages", type=int, default=2000, help="at least this many pages (default 2000)")
+    ap.add_argument("--pages", type=int, default=DEFAULT_PAGES, help=f"at least this many pages (default {DEFAULT_PAGES})")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of .txt documents to render")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of the runs but (b) (default 3)")
     ap.add_argument("--read-only", choices=["pdfplumber", "pypdfium2"], help=argparse.SUPPRESS)
@@ -331,10 +351,13 @@ def main() -> int:
           f" ({full_peak / half_peak:.2f}x: {'flat' if flat else 'NOT flat'})")
 
     distinct = render_base(args.corpus)
-    times = stage_times(distinct, args.rounds)
+    sets = len(list(full.glob("*.pdf"))) // len(distinct)
+    part_copies = copies_per_part(len(distinct), sets)
+    times = stage_times(distinct, args.rounds, part_copies)
     total = sum(times.values())
     print(f"\nstages in one process over the {len(distinct)} distinct documents"
-          f" (CPU time, steady state, least of {args.rounds} passes):")
+          f" (CPU time, steady state, least of {args.rounds} passes; Parquet parts of"
+          f" {part_copies * len(distinct)} documents, as the run's):")
     for stage in STAGES:
         print(f"  {stage:<10} {times[stage]:>7.2f} s {times[stage] / total:>7.1%}")
     own = (times["parse"] + times["normalize"] + times["output"]) / total

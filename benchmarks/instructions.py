@@ -10,7 +10,8 @@ warm-up pass, for:
   floor     pypdfium2 raw text of every page, as (c) in bench.py
   read      the PDF reader (read_source)
   pipeline  read, clean, parse, normalize and output, as bench.py's stage
-            times measure them (with the garbage collector of a worker)
+            times measure them (with the garbage collector of a worker, and
+            Parquet parts of as many documents as `make bench`'s run writes)
 Needs valgrind (Debian's valgrind package); each pass takes about a minute.
 """
 
@@ -29,7 +30,7 @@ import bench
 PASSES = ("floor", "read", "pipeline")
 
 
-def _pass(name: str, pdfs: list[Path]) -> None:
+def _pass(name: str, pdfs: list[Path], part_copies: int) -> None:
     if name == "floor":
         bench.read_all("pypdfium2", pdfs[0].parent)
     elif name == "read":
@@ -38,21 +39,23 @@ def _pass(name: str, pdfs: list[Path]) -> None:
         for path in pdfs:
             read_source(path)
     else:
-        bench._stage_pass(pdfs)
+        bench._stage_pass(pdfs, part_copies)
 
 
 def _counted(name: str) -> None:
     """Inside valgrind: warm up, switch counting on, run the pass."""
     pdfs = bench.render_base(bench.DEFAULT_CORPUS)
+    sets = bench.corpus_sets(sum(bench.page_count(pdf) for pdf in pdfs), bench.DEFAULT_PAGES)
+    part_copies = bench.copies_per_part(len(pdfs), sets)
     if name == "pipeline":
         from zhenggai.batch import collect_garbage_for_documents
 
-        _pass(name, pdfs)
+        _pass(name, pdfs, part_copies)
         collect_garbage_for_documents()
-    _pass(name, pdfs)
+    _pass(name, pdfs, part_copies)
     subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, stdout=subprocess.DEVNULL)
     time.sleep(1)  # the switch takes effect at valgrind's next check
-    _pass(name, pdfs)
+    _pass(name, pdfs, part_copies)
 
 
 def main() -> int:
