@@ -212,45 +212,59 @@ def stage_times(pdfs: list[Path], passes: int, part_copies: int) -> dict[str, fl
 
 
 def _stage_pass(pdfs: list[Path], part_copies: int) -> dict[str, float]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    with tempfile.TemporaryDirectory() as tmp:
+        totals, outputs = document_stages(pdfs, Path(tmp))
+        t0 = time.process_time()
+        write_parts(outputs, part_copies, Path(tmp))
+        # A part's fixed cost is shared by the documents of the batch, as
+        # many in this batch of copies as in the run's.
+        totals["output"] += (time.process_time() - t0) / part_copies
+    return totals
 
+
+def document_stages(pdfs: list[Path], folder: Path) -> tuple[dict[str, float], list]:
+    """CPU seconds of each stage over the documents, done one after another
+    as a worker does (JSON files written to ``folder``), and their outputs."""
     from zhenggai.extract import clean, read_source
     from zhenggai.model import SourceInfo
     from zhenggai.normalize import normalize
-    from zhenggai.output import DocumentRow, document_output, tables
+    from zhenggai.output import DocumentRow, document_output
     from zhenggai.parsers import parse
     from zhenggai.pipeline import Options
 
     options = Options()
     totals = dict.fromkeys(STAGES, 0.0)
     outputs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for path in pdfs:
-            t0 = time.process_time()
-            source = read_source(path)
-            t1 = time.process_time()
-            cleaned = clean(source, options.clean_settings)
-            t2 = time.process_time()
-            info = SourceInfo(path=str(path), sha256=source.sha256, format=source.format)
-            parsed = parse(cleaned, info, source.sha256[:16], options.labels)
-            t3 = time.process_time()
-            doc = normalize(parsed)
-            t4 = time.process_time()
-            row = DocumentRow(path=str(path), document=doc, json_path="json/x.json")
-            outputs.append(document_output(row, Path(tmp) / "x.json"))
-            t5 = time.process_time()
-            for stage, seconds in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
-                totals[stage] += seconds
-        # As a run does: one part per table for a batch of documents. A
-        # part's fixed cost is shared by the documents of the batch, as
-        # many in this batch of copies as in the run's.
+    for path in pdfs:
         t0 = time.process_time()
-        for spec in tables.DOCUMENT_TABLES:
-            rows = [r for output in outputs for r in output.tables[spec.name]] * part_copies
-            pq.write_table(pa.Table.from_pylist(rows, schema=spec.schema), Path(tmp) / "part")
-        totals["output"] += (time.process_time() - t0) / part_copies
-    return totals
+        source = read_source(path)
+        t1 = time.process_time()
+        cleaned = clean(source, options.clean_settings)
+        t2 = time.process_time()
+        info = SourceInfo(path=str(path), sha256=source.sha256, format=source.format)
+        parsed = parse(cleaned, info, source.sha256[:16], options.labels)
+        t3 = time.process_time()
+        doc = normalize(parsed)
+        t4 = time.process_time()
+        row = DocumentRow(path=str(path), document=doc, json_path="json/x.json")
+        outputs.append(document_output(row, folder / "x.json"))
+        t5 = time.process_time()
+        for stage, seconds in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            totals[stage] += seconds
+    return totals, outputs
+
+
+def write_parts(outputs: list, part_copies: int, folder: Path) -> None:
+    """As a run commits a batch: one part per table, here for
+    ``part_copies`` copies of the documents' outputs."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from zhenggai.output import tables
+
+    for spec in tables.DOCUMENT_TABLES:
+        rows = [r for output in outputs for r in output.tables[spec.name]] * part_copies
+        pq.write_table(pa.Table.from_pylist(rows, schema=spec.schema), folder / "part")
 
 
 # --- report ----------------------------------------------------------------
