@@ -103,8 +103,11 @@ def json_names(inputs: list[tuple[Path, str]], taken: frozenset[str] = frozenset
 
 
 def file_sha256(path: Path) -> str | None:
+    """The file's SHA-256, read in chunks: the parent hashes every input
+    and has no memory limit, so a file of gigabytes must not be read whole."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return None
 

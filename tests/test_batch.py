@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import faulthandler
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 import pandas as pd
@@ -221,6 +223,22 @@ def test_rerun_with_nothing_changed_writes_nothing(clean_run, tmp_path, capsys):
     capsys.readouterr()
     main(["extract", str(inputs), "-o", str(out)])
     assert capsys.readouterr().out.strip() == f"{out}/ is up to date: 9 unchanged documents skipped"
+
+
+def test_inputs_are_hashed_without_being_read_whole(tmp_path):
+    # The parent hashes every input and has no memory limit.
+    size = 64 * 2**20
+    big = tmp_path / "big.pdf"
+    with open(big, "wb") as fh:
+        fh.truncate(size)
+    tracemalloc.start()
+    try:
+        digest = zhenggai.batch.file_sha256(big)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert digest == hashlib.sha256(bytes(size)).hexdigest()
+    assert peak < 2**20
 
 
 def test_new_documents_are_added_without_touching_existing_parts(tmp_path):
