@@ -120,6 +120,7 @@ class Task:
     sha256: str | None
     json_name: str  # the document JSON's path in OUT ("json/…")
     json_file: Path  # where the worker writes it until the batch commits
+    size: int = 0  # bytes (0 when it cannot be read): the order of tasks and the progress bar's weight
 
 
 @dataclass(frozen=True)
@@ -158,10 +159,10 @@ def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = Fals
     tasks = []
     for i, (path, _, sha256, prev) in enumerate(todo):
         json_name = prev.json_path if prev is not None and prev.json_path else f"json/{next(names)}"
-        tasks.append(Task(path, sha256, json_name, dataset.json_staging / f"{i}.json"))
+        tasks.append(Task(path, sha256, json_name, dataset.json_staging / f"{i}.json", _file_size(path)))
     # Largest files first: the last tasks are then short ones, and no worker
     # sits idle at the end while another converts a long document.
-    tasks.sort(key=lambda task: _file_size(task.path), reverse=True)
+    tasks.sort(key=lambda task: task.size, reverse=True)
     return Plan(tasks, skipped)
 
 

@@ -22,7 +22,7 @@ from tqdm import tqdm
 from . import __version__
 from .audit import LinkSettings, build_audit, check_report
 from .audit.coverage import Region, how_unit_covers
-from .batch import Converter, Limits, RunStats, collect_inputs, error_line, plan, run
+from .batch import Converter, Limits, RunStats, Task, collect_inputs, error_line, plan, run
 from .errors import Errors, ZhenggaiError
 from .model import Document, DocumentKind, Unit
 from .normalize.gazetteer import load_gazetteer
@@ -114,7 +114,7 @@ def run_extract(ns: argparse.Namespace) -> int:
     try:
         with Dataset(out, part_size=ns.part_size) as dataset:
             work = plan(inputs, dataset, force=ns.force)
-            with _Progress(len(work.tasks), enabled=not ns.quiet and sys.stderr.isatty()) as progress:
+            with _Progress(work.tasks, enabled=not ns.quiet and sys.stderr.isatty()) as progress:
                 stats = run(work, dataset, jobs=ns.jobs, limits=limits, converter=converter, on_output=progress)
     except (DatasetBusy, OldLayout) as exc:
         raise _UsageError(str(exc)) from exc
@@ -128,12 +128,24 @@ def run_extract(ns: argparse.Namespace) -> int:
 
 class _Progress:
     """Progress bar on stderr (files done, pages/s, errors, time left);
-    error lines are printed above it as documents fail."""
+    error lines are printed above it as documents fail. The bar advances
+    by each file's bytes, not by files: the largest files go first, so
+    time left counted in files came out four times too long at the start
+    of a run (bytes: within 2x, and close from a quarter of the way)."""
 
-    def __init__(self, total: int, *, enabled: bool):
+    def __init__(self, tasks: list[Task], *, enabled: bool):
         tqdm.monitor_interval = 0  # no monitor thread: workers are forked from this process
-        self.bar = tqdm(total=total, unit="doc", disable=not enabled, file=sys.stderr, dynamic_ncols=True)
+        self.weights = {str(task.path): max(1, task.size) for task in tasks}
+        self.bar = tqdm(
+            total=sum(self.weights.values()),
+            disable=not enabled,
+            file=sys.stderr,
+            dynamic_ncols=True,
+            bar_format="{l_bar}{bar}| [{elapsed}<{remaining}{postfix}]",
+        )
+        self.files = len(tasks)
         self.started = time.monotonic()
+        self.done = 0
         self.pages = 0
         self.errors = 0
 
@@ -148,10 +160,13 @@ class _Progress:
         if line:
             self.errors += 1
             tqdm.write(line, file=sys.stderr)
+        self.done += 1
         self.pages += output.row["page_count"] or 0
         rate = self.pages / max(time.monotonic() - self.started, 1e-6)
-        self.bar.set_postfix_str(f"{rate:.1f} pages/s, {self.errors} errors", refresh=False)
-        self.bar.update()
+        self.bar.set_postfix_str(
+            f"{self.done}/{self.files} files, {rate:.1f} pages/s, {self.errors} errors", refresh=False
+        )
+        self.bar.update(self.weights[output.row["path"]])
 
 
 def summary(stats: RunStats, out: Path) -> str:

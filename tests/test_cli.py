@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from zhenggai.batch import json_names
-from zhenggai.cli import main
-from zhenggai.output import schema
+from zhenggai.batch import Task, json_names
+from zhenggai.cli import _Progress, main
+from zhenggai.output import DocumentOutput, schema
 from zhenggai.output.atomic import atomic_path, write_text_atomic
 
 from .conftest import PLAN_TXT
@@ -119,6 +119,28 @@ def test_all_good_inputs_exit_0(tmp_path):
 def test_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("zhenggai: error:")
+
+
+def _output(path: Path, *, pages: int = 0, error_code: str | None = None) -> DocumentOutput:
+    row = {"path": str(path), "page_count": pages, "error_code": error_code, "error_message": "cannot be read"}
+    return DocumentOutput(row=row, tables={}, json_file=None)
+
+
+def test_progress_bar_advances_by_bytes_and_counts_files(tmp_path, capsys):
+    # The largest files go first: time left is estimated over bytes, not files.
+    big = Task(tmp_path / "big.pdf", None, "json/big.pdf.json", tmp_path / "0.json", size=900)
+    small = Task(tmp_path / "small.pdf", None, "json/small.pdf.json", tmp_path / "1.json", size=100)
+    empty = Task(tmp_path / "empty.txt", None, "json/empty.txt.json", tmp_path / "2.json", size=0)
+    with _Progress([big, small, empty], enabled=True) as progress:
+        progress(_output(big.path, pages=9))
+        assert progress.bar.n == 900
+        assert "1/3 files" in str(progress.bar) and "0 errors" in str(progress.bar)
+        progress(_output(empty.path, error_code="empty_document"))
+        progress(_output(small.path, pages=1))
+        assert progress.bar.n == progress.bar.total == 1001  # an empty file still counts
+    err = capsys.readouterr().err
+    assert "3/3 files" in err and "1 errors" in err
+    assert f"[empty_document] {empty.path}: cannot be read" in err
 
 
 def test_json_names_follow_the_argument_and_never_collide():
