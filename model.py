@@ -77,25 +77,9 @@ class _PageLine(Protocol):
     line: int
 
 
-class Span(_Model):
-    """Where a value stands: offsets in the cleaned text and the original
-    page/line (1-based) of its first and last character."""
-
-    start: int
-    end: int
-    page_start: int
-    line_start: int
-    page_end: int
-    line_end: int
-
-    @classmethod
-    def covering(cls, start: int, end: int, first: _PageLine, last: _PageLine) -> Span:
-        """The span [start, end) whose first and last characters come from
-        the original lines ``first`` and ``last``."""
-        return _covering(start, end, first, last)
-
-
 def _covering(start: int, end: int, first: _PageLine, last: _PageLine) -> Span:
+    """The span [start, end) whose first and last characters come from
+    the original lines ``first`` and ``last``."""
     return _unvalidated(
         Span,
         {
@@ -107,6 +91,22 @@ def _covering(start: int, end: int, first: _PageLine, last: _PageLine) -> Span:
             "line_end": last.line,
         },
     )
+
+
+class Span(_Model):
+    """Where a value stands: offsets in the cleaned text and the original
+    page/line (1-based) of its first and last character."""
+
+    start: int
+    end: int
+    page_start: int
+    line_start: int
+    page_end: int
+    line_end: int
+
+    # The function itself, not a classmethod calling it: a document builds
+    # thousands of spans.
+    covering = staticmethod(_covering)
 
 
 class DocumentKind(str, Enum):

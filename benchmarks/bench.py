@@ -257,16 +257,20 @@ def document_stages(pdfs: list[Path], folder: Path) -> tuple[dict[str, float], l
 
 
 def write_parts(outputs: list, part_copies: int, folder: Path) -> None:
-    """As a run commits a batch: one part per table, here for
-    ``part_copies`` copies of the documents' outputs."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """As a run commits a batch, with the run's own Dataset: Arrow rows,
+    unit counts and one part per table (documents and units too), here for
+    ``part_copies`` copies of the documents' outputs under paths of their
+    own. The copies carry no JSON file: writing it is the document's
+    output stage, counted once each."""
+    from dataclasses import replace
 
-    from zhenggai.output import tables
+    from zhenggai.output.dataset import Dataset
 
-    for spec in tables.DOCUMENT_TABLES:
-        rows = [r for output in outputs for r in output.tables[spec.name]] * part_copies
-        pq.write_table(pa.Table.from_pylist(rows, schema=spec.schema), folder / "part")
+    with tempfile.TemporaryDirectory(dir=folder) as out, Dataset(Path(out), part_size=len(outputs) * part_copies) as dataset:
+        for copy in range(part_copies):
+            for output in outputs:
+                dataset.add(replace(output, row={**output.row, "path": f"{copy}/{output.row['path']}"}, json_file=None))
+        dataset.commit()
 
 
 # --- report ----------------------------------------------------------------

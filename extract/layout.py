@@ -27,6 +27,7 @@ DUPLICATE_TOLERANCE = 1.0
 # The characters whose advance is the document's character width.
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TOP = attrgetter("top")
+_X0 = attrgetter("x0")
 
 
 class Piece(NamedTuple):  # a tuple: built for every run and glyph of every page
@@ -78,7 +79,7 @@ def group_lines(pieces: list[Piece]) -> list[TextLine]:
 
 def _add_line(lines: list[TextLine], cluster: list[Piece]) -> None:
     if len(cluster) > 1:
-        cluster = _dedupe(sorted(cluster, key=attrgetter("x0")))
+        cluster = _dedupe(sorted(cluster, key=_X0))
     line = make_line(cluster)
     if line is not None:
         lines.append(line)

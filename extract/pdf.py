@@ -746,14 +746,19 @@ def _reading_order(page: _Page) -> list[TextLine]:
         return sorted(page.lines, key=TOP)
     blocks = [(line.top, [line]) for line in page.lines]
     for table in page.tables:
-        table_lines = [line for row in table.rows for cell in row for line in cell or []]
+        table_lines = _table_lines(table)
         if table_lines:
             blocks.append((min(line.top for line in table_lines), table_lines))
     return [line for _top, block in sorted(blocks, key=itemgetter(0)) for line in block]
 
 
 def _page_lines(page: _Page) -> list[TextLine]:
-    return page.lines + [line for table in page.tables for row in table.rows for cell in row for line in cell or []]
+    return page.lines + [line for table in page.tables for line in _table_lines(table)]
+
+
+def _table_lines(table: _Table) -> list[TextLine]:
+    """A table's lines, row by row, cell by cell."""
+    return [line for row in table.rows for cell in row for line in cell or []]
 
 
 def _gaps(line: TextLine, left: float, right: float, width: float) -> tuple[float, float]:
