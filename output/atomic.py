@@ -22,7 +22,7 @@ _MODE = _default_mode()
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; on success it is fsynced
-    and renamed over ``target``, on failure removed."""
+    and renamed over ``target`` (the rename synced too), on failure removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -35,6 +35,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    sync_directory(target.parent)
 
 
 def sync_file(path: Path) -> None:
@@ -42,6 +43,17 @@ def sync_file(path: Path) -> None:
     refers to it is written."""
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
+
+
+def sync_directory(path: Path) -> None:
+    """Have the directory's entries (files created, renamed or removed in
+    it) on disk: a file's fsync does not cover its name everywhere
+    (POSIX; ext4 happens to, XFS and btrfs need not)."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:

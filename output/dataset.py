@@ -18,9 +18,11 @@ file the batch deletes; then the renames and deletions are carried out and
 the record is deleted. A run killed before the record exists leaves nothing
 of the batch (the next run removes its staged files); one killed after it
 is finished by the next run before anything else. Each file appears by
-rename, so a reader sees it whole, old or new. Staged files are synced
-before the record so that a record never outlives, in a power cut, the
-files it moves.
+rename, so a reader sees it whole, old or new. Staged files and their
+directories are synced before the record, and the record's directory
+after it, so that a record never outlives, in a power cut, the files it
+moves, nor a moved file its record; the directories the renames changed
+are synced before the record is deleted.
 """
 
 from __future__ import annotations
@@ -33,13 +35,13 @@ import shutil
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import tables
-from .atomic import sync_file, write_text_atomic
+from .atomic import sync_directory, sync_file, write_text_atomic
 
 STATE_DIR = "_zhenggai"
 DOCUMENTS = "documents"
@@ -345,6 +347,9 @@ class _Commit:
         self.removes.append(self._rel(target))
 
     def finish(self, state: Path, batch: str) -> None:
+        # The staged files' names too must outlive a power cut that the
+        # record outlives.
+        _sync_directories(self.root, [staged for staged, _ in self.moves])
         record = {"batch": batch, "moves": self.moves, "removes": self.removes}
         write_text_atomic(state / "commits" / f"{batch}.json", json.dumps(record, ensure_ascii=False))
         _apply(self.root, record)
@@ -360,7 +365,19 @@ def _apply(root: Path, record: dict) -> None:
             os.replace(source, root / target)
     for target in record["removes"]:
         (root / target).unlink(missing_ok=True)
+    # The record goes only once its renames and deletions are on disk.
+    _sync_directories(root, [target for _, target in record["moves"]] + record["removes"])
     (root / STATE_DIR / "commits" / f"{record['batch']}.json").unlink()
+
+
+def _sync_directories(root: Path, paths: list[str]) -> None:
+    """Sync the directories holding ``paths`` (relative to ``root``) and
+    their ancestors up to ``root``: a directory made for a path is itself an
+    entry in its parent."""
+    directories = {parent for path in paths for parent in PurePosixPath(path).parents}
+    for directory in sorted(directories, key=lambda d: len(d.parts), reverse=True):
+        if (root / directory).is_dir():  # a removed file's directory may be gone
+            sync_directory(root / directory)
 
 
 def recover(root: Path) -> None:

@@ -434,6 +434,60 @@ def test_commit_record_is_written_after_every_file_it_moves_is_on_disk(tmp_path,
     assert unsynced == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names synced files through /proc")
+def test_commit_record_outlives_no_rename_and_goes_after_its_renames_are_on_disk(tmp_path, monkeypatch):
+    # A file's fsync does not put its name on disk (POSIX; XFS and btrfs
+    # need not). After a power cut a record must not survive without its
+    # staged files' names, nor a moved file without the record (half a
+    # batch in OUT), nor the record's deletion without its renames.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for source in CORPUS_TEXTS[1:5]:
+        shutil.copyfile(source, inputs / source.name)
+    out = tmp_path / "out"
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace, real_unlink = os.fsync, os.replace, os.unlink
+
+    def fsync(fd: int) -> None:
+        events.append(("sync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def rename(source, target) -> None:
+        real_replace(source, target)
+        events.append(("rename", os.path.abspath(source), os.path.abspath(target)))
+
+    def unlink(path, *args, **kwargs) -> None:
+        real_unlink(path, *args, **kwargs)
+        events.append(("unlink", os.path.abspath(path)))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", rename)
+    monkeypatch.setattr(os, "unlink", unlink)
+    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
+    for changed in inputs.iterdir():  # the second run replaces, and so deletes, the first one's parts
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
+
+    commits = str((out / "_zhenggai" / "commits").resolve())
+    records = [k for k, e in enumerate(events) if e[0] == "rename" and os.path.dirname(e[2]) == commits]
+    assert len(records) == 4  # two batches a run
+    for r in records:
+        deleted = next(k for k in range(r, len(events)) if events[k] == ("unlink", events[r][2]))
+        changes = [e for e in events[r + 1 : deleted] if e[0] in ("rename", "unlink")]
+        assert changes, "a commit moves files"
+        synced_before = {e[1] for e in events[:r] if e[0] == "sync"}
+        for e in changes:
+            if e[0] == "rename":
+                assert {e[1], os.path.dirname(e[1])} <= synced_before, e
+        first_change = events.index(changes[0], r)
+        assert ("sync", commits) in events[r:first_change]
+        last_change = max(k for k in range(r, deleted) if events[k] in changes)
+        synced_after = {e[1] for e in events[last_change:deleted] if e[0] == "sync"}
+        touched = {os.path.dirname(e[-1]) for e in changes}
+        assert touched | {str(out.resolve())} <= synced_after
+    assert any(e[0] == "unlink" and e[1].endswith(".parquet") for e in events)
+
+
 def consistent(out: Path) -> None:
     """Every document is in all its tables and JSON or in none."""
     docs = pq.read_table(out / "documents").to_pylist()
