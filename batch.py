@@ -103,8 +103,8 @@ def json_names(inputs: list[tuple[Path, str]], taken: frozenset[str] = frozenset
 
 
 def file_sha256(path: Path) -> str | None:
-    """The file's SHA-256, read in chunks: the parent hashes every input
-    and has no memory limit, so a file of gigabytes must not be read whole."""
+    """The file's SHA-256, read in chunks: the parent hashes inputs and has
+    no memory limit, so a file of gigabytes must not be read whole."""
     try:
         with open(path, "rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
@@ -117,7 +117,7 @@ class Task:
     """One input for a worker."""
 
     path: Path
-    sha256: str | None
+    sha256: str | None  # known only for a path OUT holds (None: not hashed yet)
     json_name: str  # the document JSON's path in OUT ("json/…")
     json_file: Path  # where the worker writes it until the batch commits
     size: int = 0  # bytes (0 when it cannot be read): the order of tasks and the progress bar's weight
@@ -137,8 +137,11 @@ def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = Fals
     todo: list[tuple[Path, str, str | None, Committed | None]] = []
     skipped = []
     for path, rel in inputs:
-        sha256 = file_sha256(path)
         prev = committed.get(str(path))
+        # Only a path OUT holds needs its hash to be planned: a first run
+        # must not read every input once here, serially, before converting
+        # (the worker hashes what it reads; Converter.failed what it cannot).
+        sha256 = file_sha256(path) if prev is not None and not force else None
         unchanged = (
             prev is not None
             and sha256 is not None
@@ -202,7 +205,7 @@ class Converter:
         row = DocumentRow(
             path=str(task.path),
             document=None,
-            sha256=task.sha256,
+            sha256=task.sha256 or file_sha256(task.path),
             format=task.path.suffix.lower().lstrip(".") or None,
             error_code=error.code.code,
             error_message=error.detail,

@@ -241,6 +241,29 @@ def test_inputs_are_hashed_without_being_read_whole(tmp_path):
     assert peak < 2**20
 
 
+def test_only_inputs_out_holds_are_hashed_to_plan_and_error_rows_keep_their_hash(tmp_path, monkeypatch):
+    # A first run over thousands of files must not read each one in the
+    # parent, serially, before converting; the worker hashes what it reads.
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    (inputs / "broken.pdf").write_bytes(b"%PDF-1.4 cut short")
+    hashed_in_parent: list[str] = []
+    real_sha256 = zhenggai.batch.file_sha256
+    monkeypatch.setattr(zhenggai.batch, "file_sha256", lambda path: hashed_in_parent.append(path.name) or real_sha256(path))
+    assert extract(inputs, "-o", out, "--jobs", 1) == 1
+    assert hashed_in_parent == []
+    rows = documents(out)
+    for name, row in rows.items():
+        digest = hashlib.sha256((inputs / name).read_bytes()).hexdigest()
+        assert (row["sha256"], row["doc_id"]) == (digest, digest[:16])
+    assert rows["broken.pdf"]["status"] == "error"
+    assert extract(inputs, "-o", out, "--jobs", 1) == 1  # the error row is kept
+    assert sorted(hashed_in_parent) == ["a.txt", "broken.pdf"]
+    assert extract(inputs, "-o", out, "--jobs", 1, "--force") == 1
+    assert len(hashed_in_parent) == 2
+
+
 def test_new_documents_are_added_without_touching_existing_parts(tmp_path):
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
