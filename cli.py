@@ -164,22 +164,27 @@ class _Progress:
         self.pages += output.row["page_count"] or 0
         rate = self.pages / max(time.monotonic() - self.started, 1e-6)
         self.bar.set_postfix_str(
-            f"{self.done}/{self.files} files, {rate:.1f} pages/s, {self.errors} errors", refresh=False
+            f"{self.done}/{_counted(self.files, 'file')}, {rate:.1f} pages/s, {_counted(self.errors, 'error')}", refresh=False
         )
         self.bar.update(self.weights[output.row["path"]])
 
 
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def summary(stats: RunStats, out: Path) -> str:
+    skipped = f"{_counted(stats.skipped, 'unchanged document')} skipped"
     if not stats.converted:
-        return f"{out}/ is up to date: {stats.skipped} unchanged documents skipped"
+        return f"{out}/ is up to date: {skipped}"
     status = stats.status
     text = (
-        f"wrote {out}/: {stats.converted} documents ({status['ok']} ok, {status['partial']} partial, "
-        f"{status['error']} errors), {stats.issues} issues, {stats.measures} measures, {stats.milestones} milestones, "
-        f"{stats.items} progress report items"
+        f"wrote {out}/: {_counted(stats.converted, 'document')} ({status['ok']} ok, {status['partial']} partial, "
+        f"{_counted(status['error'], 'error')}), {_counted(stats.issues, 'issue')}, {_counted(stats.measures, 'measure')}, "
+        f"{_counted(stats.milestones, 'milestone')}, {_counted(stats.items, 'progress report item')}"
     )
     if stats.skipped:
-        text += f"; {stats.skipped} unchanged documents skipped"
+        text += f"; {skipped}"
     return text
 
 

@@ -335,10 +335,10 @@ def test_force_and_a_new_extractor_version_convert_everything_again(tmp_path, mo
     extract(inputs, "-o", out)
     capsys.readouterr()
     main(["extract", str(inputs), "-o", str(out), "--force"])
-    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 documents (")
+    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 document (")
     monkeypatch.setattr(zhenggai.batch, "extractor_version", lambda: "9.9.9+other")
     main(["extract", str(inputs), "-o", str(out)])
-    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 documents (")
+    assert capsys.readouterr().out.startswith(f"wrote {out}/: 1 document (")
     assert documents(out)["a.txt"]["extractor"] == "9.9.9+other"
 
 

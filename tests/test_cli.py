@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import jsonschema
@@ -14,8 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from zhenggai.batch import Task, json_names
-from zhenggai.cli import _Progress, main
+from zhenggai.batch import RunStats, Task, json_names
+from zhenggai.cli import _Progress, main, summary
 from zhenggai.output import DocumentOutput, schema
 from zhenggai.output.atomic import atomic_path, write_text_atomic
 
@@ -139,8 +140,27 @@ def test_progress_bar_advances_by_bytes_and_counts_files(tmp_path, capsys):
         progress(_output(small.path, pages=1))
         assert progress.bar.n == progress.bar.total == 1001  # an empty file still counts
     err = capsys.readouterr().err
-    assert "3/3 files" in err and "1 errors" in err
+    assert "3/3 files" in err and "1 error]" in err
     assert f"[empty_document] {empty.path}: cannot be read" in err
+
+
+@pytest.mark.parametrize(
+    "stats, expected",
+    [
+        (
+            RunStats(converted=1, status=Counter(error=1)),
+            "wrote out/: 1 document (0 ok, 0 partial, 1 error), 0 issues, 0 measures, 0 milestones, 0 progress report items",
+        ),
+        (
+            RunStats(converted=2, skipped=1, status=Counter(ok=2), issues=1, measures=1, milestones=1, items=1),
+            "wrote out/: 2 documents (2 ok, 0 partial, 0 errors), 1 issue, 1 measure, 1 milestone, 1 progress report item;"
+            " 1 unchanged document skipped",
+        ),
+        (RunStats(skipped=9), "out/ is up to date: 9 unchanged documents skipped"),
+    ],
+)
+def test_summary_counts_in_singular_and_plural(stats, expected):
+    assert summary(stats, Path("out")) == expected
 
 
 def test_json_names_follow_the_argument_and_never_collide():
