@@ -6,9 +6,9 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 # Debian packages the tests use: a browser and a CJK font for the HTML
 # audit report; tesseract with its simplified-Chinese model for OCR of
-# scanned pages. Installed when missing and we are root; otherwise the
-# tests that need them skip, saying why.
-SYSTEM_PACKAGES = chromium fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim
+# scanned pages; Java for Spark reading the Parquet output. Installed when
+# missing and we are root; otherwise the tests that need them skip, saying why.
+SYSTEM_PACKAGES = chromium fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim openjdk-17-jre-headless
 SYSTEM_STAMP = $(VENV)/.system-stamp
 OUT ?= out
 

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -375,6 +376,33 @@ def test_tables_read_as_one_table_with_pandas_pyarrow_and_duckdb(clean_run, tmp_
     duckdb = pytest.importorskip("duckdb")
     query = f"select count(*), count(distinct doc_id) from read_parquet('{out}/issues/*.parquet')"
     assert duckdb.connect().execute(query).fetchall() == [(issue_count, issues.doc_id.nunique())]
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (Debian's openjdk-17-jre-headless)")
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")  # its pandas API, unused here
+def test_spark_reads_every_table_as_pyarrow_does(clean_run):
+    _, out = clean_run
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    spark = (
+        pyspark_sql.SparkSession.builder.master("local[1]")
+        .appName("zhenggai-test")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    try:
+        for table in [*TABLES, "units.parquet"]:
+            expected = pq.read_table(out / table)
+            frame = spark.read.parquet(str(out / table))
+            assert frame.columns == expected.column_names, table
+            rows = [tuple(_hashable(v) for v in row) for row in frame.collect()]
+            expected_rows = [tuple(_hashable(v) for v in row.values()) for row in expected.to_pylist()]
+            assert Counter(rows) == Counter(expected_rows), table
+    finally:
+        spark.stop()
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 # --- the commit protocol ---------------------------------------------------
