@@ -452,51 +452,19 @@ def test_interrupted_commit_is_undone_or_finished_by_the_next_run(tmp_path, monk
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names synced files through /proc")
-def test_commit_record_is_written_after_every_file_it_moves_is_on_disk(tmp_path, monkeypatch):
-    # A record that outlived a power cut while its staged files did not
-    # would move empty files into OUT. Workers write JSON unsynced; the
-    # parent syncs it, and the Parquet parts, before the record.
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    for source in CORPUS_TEXTS[1:5]:
-        shutil.copyfile(source, inputs / source.name)
-    synced: set[str] = set()
-    real_fsync = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
-        real_fsync(fd)
-
-    unsynced: list[str] = []
-    moved: list[str] = []
-    real_finish = zhenggai.output.dataset._Commit.finish
-
-    def finish(commit, state: Path, batch: str) -> None:
-        staged = [str((commit.root / source).resolve()) for source, _ in commit.moves]
-        moved.extend(staged)
-        unsynced.extend(path for path in staged if path not in synced)
-        real_finish(commit, state, batch)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(zhenggai.output.dataset._Commit, "finish", finish)
-    assert extract(inputs, "-o", tmp_path / "out", "--part-size", 2, "--jobs", 2) == 0
-    assert sum(path.endswith(".json") for path in moved) == 4
-    assert sum(path.endswith(".staged") for path in moved) == 2 * (len(TABLES) + 1)  # and units.parquet
-    assert unsynced == []
-
-
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names synced files through /proc")
-def test_commit_record_outlives_no_rename_and_goes_after_its_renames_are_on_disk(tmp_path, monkeypatch):
-    # A file's fsync does not put its name on disk (POSIX; XFS and btrfs
-    # need not). After a power cut a record must not survive without its
-    # staged files' names, nor a moved file without the record (half a
-    # batch in OUT), nor the record's deletion without its renames.
+def test_commit_record_outlives_no_file_it_moves_and_goes_after_its_renames_are_on_disk(tmp_path, monkeypatch):
+    # After a power cut a record must not survive without the staged files
+    # it moves (it would move empty files into OUT) or their names (a
+    # file's fsync does not put its name on disk: POSIX; XFS and btrfs need
+    # not), nor a moved file without the record (half a batch in OUT), nor
+    # the record's deletion without its renames. Workers write JSON
+    # unsynced; the parent syncs it, and the Parquet parts, before the record.
     inputs = tmp_path / "in"
     inputs.mkdir()
     for source in CORPUS_TEXTS[1:5]:
         shutil.copyfile(source, inputs / source.name)
     out = tmp_path / "out"
-    events: list[tuple[str, str]] = []
+    events: list[tuple[str, ...]] = []  # ("sync", path), ("rename", source, target), ("unlink", path)
     real_fsync, real_replace, real_unlink = os.fsync, os.replace, os.unlink
 
     def fsync(fd: int) -> None:
@@ -514,10 +482,13 @@ def test_commit_record_outlives_no_rename_and_goes_after_its_renames_are_on_disk
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", rename)
     monkeypatch.setattr(os, "unlink", unlink)
-    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
+    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 2) == 0
+    first_run = [e[1] for e in events if e[0] == "rename" and "/staging/" in e[1]]
+    assert sum(path.endswith(".json") for path in first_run) == 4
+    assert sum(path.endswith(".staged") for path in first_run) == 2 * (len(TABLES) + 1)  # and units.parquet
     for changed in inputs.iterdir():  # the second run replaces, and so deletes, the first one's parts
         changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
+    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 2) == 0
 
     commits = str((out / "_zhenggai" / "commits").resolve())
     records = [k for k, e in enumerate(events) if e[0] == "rename" and os.path.dirname(e[2]) == commits]
