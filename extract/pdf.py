@@ -41,8 +41,8 @@ import io
 import os
 import re
 import traceback
-from operator import itemgetter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 import pypdfium2 as pdfium
@@ -698,7 +698,8 @@ def _assemble(pages: list[_Page]) -> tuple[list[PhysicalLine], list[SourceTable]
     """Physical lines in page order (a table's lines where the table
     stands, row by row, cell by cell) and the logical tables over them."""
     tables = _join_tables(pages)
-    width = _char_width([line for p in pages for line in _page_lines(p)])
+    ordered = [_reading_order(page) for page in pages]
+    width = _char_width([line for lines in ordered for line in lines])
     # Where each line is measured from: prose from the text column's edges,
     # a table cell's lines from the cell's own text edges, a repeated header
     # row (dropped from its logical table) from nowhere.
@@ -717,8 +718,7 @@ def _assemble(pages: list[_Page]) -> tuple[list[PhysicalLine], list[SourceTable]
         table_edges.update((id(line), None) for line in table.dropped)
     out: list[PhysicalLine] = []
     index_of: dict[int, int] = {}  # of table lines, for the tables' cells
-    for page_no, page in enumerate(pages, start=1):
-        lines = _reading_order(page)
+    for page_no, (page, lines) in enumerate(zip(pages, ordered), start=1):
         if page.tables:
             index_of.update((id(line), len(out) + k) for k, line in enumerate(lines))
         for line, number in zip(lines, line_numbers([line.top for line in lines])):
@@ -750,10 +750,6 @@ def _reading_order(page: _Page) -> list[TextLine]:
         if table_lines:
             blocks.append((min(line.top for line in table_lines), table_lines))
     return [line for _top, block in sorted(blocks, key=itemgetter(0)) for line in block]
-
-
-def _page_lines(page: _Page) -> list[TextLine]:
-    return page.lines + [line for table in page.tables for line in _table_lines(table)]
 
 
 def _table_lines(table: _Table) -> list[TextLine]:

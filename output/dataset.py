@@ -11,10 +11,10 @@ batch. A table's directory reads as one table (pandas.read_parquet(OUT/issues),
 pyarrow.dataset, DuckDB read_parquet('OUT/issues/*.parquet'), Spark);
 readers skip names starting with ``_`` or ``.``.
 
-Commit protocol: a batch's files are first written under _zhenggai/staging/
-and synced to disk; then one commit record (_zhenggai/commits/<batch>.json,
-written atomically) lists every rename from staging into place and every
-file the batch deletes; then the renames and deletions are carried out and
+Commit protocol: a batch's files are first written under _zhenggai/staging/;
+then one commit record (_zhenggai/commits/<batch>.json, written atomically)
+lists every rename from staging into place and every file the batch
+deletes; then the renames and deletions are carried out and
 the record is deleted. A run killed before the record exists leaves nothing
 of the batch (the next run removes its staged files); one killed after it
 is finished by the next run before anything else. Each file appears by

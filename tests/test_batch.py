@@ -29,7 +29,7 @@ import zhenggai.batch
 import zhenggai.output.dataset
 import zhenggai.pipeline
 from zhenggai.cli import main
-from zhenggai.output.tables import DOCUMENT_TABLES, UnitCatalog
+from zhenggai.output.tables import DOCUMENT_TABLES, UnitCatalog, _hashable
 
 from .conftest import CORPUS_FILES, CORPUS_TEXTS, PLAN_PDF
 
@@ -227,7 +227,7 @@ def test_rerun_with_nothing_changed_writes_nothing(clean_run, tmp_path, capsys):
 
 
 def test_inputs_are_hashed_without_being_read_whole(tmp_path):
-    # The parent hashes every input and has no memory limit.
+    # The parent hashes the inputs OUT holds and has no memory limit.
     size = 64 * 2**20
     big = tmp_path / "big.pdf"
     with open(big, "wb") as fh:
@@ -394,15 +394,11 @@ def test_spark_reads_every_table_as_pyarrow_does(clean_run):
             expected = pq.read_table(out / table)
             frame = spark.read.parquet(str(out / table))
             assert frame.columns == expected.column_names, table
-            rows = [tuple(_hashable(v) for v in row) for row in frame.collect()]
-            expected_rows = [tuple(_hashable(v) for v in row.values()) for row in expected.to_pylist()]
+            rows = [tuple(map(_hashable, row)) for row in frame.collect()]
+            expected_rows = [tuple(map(_hashable, row.values())) for row in expected.to_pylist()]
             assert Counter(rows) == Counter(expected_rows), table
     finally:
         spark.stop()
-
-
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
 
 
 # --- the commit protocol ---------------------------------------------------

@@ -18,6 +18,7 @@ from zhenggai.extract.pdf import read_pdf
 
 from .conftest import PLAN_PDF as PDF
 from .conftest import TABLE_PDF
+
 RUNNING_HEADER = "新疆贯彻落实第二轮中央生态环境保护督察报告整改方案"  # as in make_samples.py
 FOOTER = re.compile(r"—\s*\d+\s*—")
 
