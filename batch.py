@@ -34,6 +34,7 @@ from .extract import SUPPORTED_SUFFIXES
 from .model import DocumentKind
 from .output import DocumentOutput, DocumentRow, document_output, tables
 from .output.dataset import Committed, Dataset
+from .paths import path_text
 from .pipeline import Options, convert_safely
 
 # Files a directory walk picks up: what we read, and document formats we
@@ -84,9 +85,9 @@ def collect_inputs(args: Iterable[Path]) -> list[tuple[Path, str]]:
             for path in sorted(p for p in arg.rglob("*") if p.is_file()):
                 rel = path.relative_to(arg)
                 if path.suffix.lower() in DOCUMENT_SUFFIXES and not any(part.startswith(".") for part in rel.parts):
-                    found.setdefault(str(path), (path, rel.as_posix()))
+                    found.setdefault(str(path), (path, path_text(rel.as_posix())))
         else:
-            found.setdefault(str(arg), (arg, arg.name))
+            found.setdefault(str(arg), (arg, path_text(arg.name)))
     return list(found.values())
 
 
@@ -97,7 +98,7 @@ def json_names(inputs: list[tuple[Path, str]], taken: frozenset[str] = frozenset
     names = []
     for path, name in inputs:
         if counts[name] > 1 or f"{name}.json" in taken:
-            name = "/".join(p for p in PurePosixPath(path.as_posix()).parts if p not in ("/", "..", "."))
+            name = "/".join(p for p in PurePosixPath(path_text(path.as_posix())).parts if p not in ("/", "..", "."))
         names.append(f"{name}.json")
     return names
 
@@ -137,7 +138,7 @@ def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = Fals
     todo: list[tuple[Path, str, str | None, Committed | None]] = []
     skipped = []
     for path, rel in inputs:
-        prev = committed.get(str(path))
+        prev = committed.get(path_text(path))
         # Only a path OUT holds needs its hash to be planned: a first run
         # must not read every input once here, serially, before converting
         # (the worker hashes what it reads; Converter.failed what it cannot).
@@ -154,7 +155,7 @@ def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = Fals
         else:
             todo.append((path, rel, sha256, prev))
     # A path keeps the JSON name it has; new paths avoid the names others hold.
-    redone = {str(path) for path, _, _, _ in todo}
+    redone = {path_text(path) for path, _, _, _ in todo}
     taken = {c.json_path for p, c in committed.items() if c.json_path and p not in redone}
     taken |= {prev.json_path for _, _, _, prev in todo if prev is not None and prev.json_path}
     fresh = [(path, rel) for path, rel, _, prev in todo if prev is None or not prev.json_path]
@@ -198,12 +199,12 @@ class Converter:
         result = convert_safely(task.path, self.options, debug=self.debug)
         if isinstance(result, ZhenggaiError):
             return self.failed(task, result)
-        row = DocumentRow(path=str(task.path), document=result, json_path=task.json_name, extractor=self.extractor)
+        row = DocumentRow(path=path_text(task.path), document=result, json_path=task.json_name, extractor=self.extractor)
         return document_output(row, task.json_file)
 
     def failed(self, task: Task, error: ZhenggaiError) -> DocumentOutput:
         row = DocumentRow(
-            path=str(task.path),
+            path=path_text(task.path),
             document=None,
             sha256=task.sha256 or file_sha256(task.path),
             format=task.path.suffix.lower().lstrip(".") or None,

@@ -30,6 +30,7 @@ from .output import DocumentOutput
 from .output.audit import summary as audit_summary
 from .output.audit import write_audit
 from .output.dataset import PART_SIZE, Dataset, DatasetBusy, OldLayout, read_table, recover_if_idle
+from .paths import path_text
 from .pipeline import Options, convert_safely
 
 
@@ -135,7 +136,7 @@ class _Progress:
 
     def __init__(self, tasks: list[Task], *, enabled: bool):
         tqdm.monitor_interval = 0  # no monitor thread: workers are forked from this process
-        self.weights = {str(task.path): max(1, task.size) for task in tasks}
+        self.weights = {path_text(task.path): max(1, task.size) for task in tasks}
         self.bar = tqdm(
             total=sum(self.weights.values()),
             disable=not enabled,

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .paths import path_text
+
 
 @dataclass(frozen=True)
 class Code:
@@ -139,7 +141,7 @@ class ZhenggaiError(Exception):
 
     def __init__(self, code: Code, path: Path | str | None = None, **kwargs: object):
         self.code = code
-        self.path = str(path) if path is not None else None
+        self.path = path_text(path) if path is not None else None
         self.detail = code.format(**kwargs)
         super().__init__(self.one_line())
 

@@ -14,6 +14,7 @@ from .extract import CleanSettings, CleanText, SourceText, clean, read_source
 from .model import Document, SourceInfo
 from .normalize import normalize
 from .parsers import LabelVocabulary, load_labels, parse
+from .paths import path_text
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def run_stages(
     read_source. Raises ZhenggaiError."""
     source = read_source(path, password=options.password, pdf_engine=pdf_engine)
     cleaned = clean(source, options.clean_settings)
-    info = SourceInfo(path=display_path or str(path), sha256=source.sha256, format=source.format)
+    info = SourceInfo(path=display_path or path_text(path), sha256=source.sha256, format=source.format)
     parsed = parse(cleaned, info, doc_id=source.sha256[:16], labels=options.labels)
     return Stages(source, cleaned, normalize(parsed))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import Errors, ZhenggaiError
 from ..model import Diagnostic
+from ..paths import path_text
 from .clean import CleanSettings, CleanText, clean
 from .source import PhysicalLine, SourceTable, SourceText, TableCell
 
@@ -80,7 +81,7 @@ def read_source(path: Path, *, password: str | None = None, pdf_engine: str = "a
     if not any(line.text.strip() for line in lines):
         raise ZhenggaiError(Errors.no_text, path)
     return SourceText(
-        path=str(path), format=fmt, sha256=sha256, page_count=page_count, lines=lines, tables=tables, notes=notes
+        path=path_text(path), format=fmt, sha256=sha256, page_count=page_count, lines=lines, tables=tables, notes=notes
     )
 
 

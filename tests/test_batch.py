@@ -30,6 +30,7 @@ import zhenggai.output.dataset
 import zhenggai.pipeline
 from zhenggai.cli import main
 from zhenggai.output.tables import DOCUMENT_TABLES, UnitCatalog, _hashable
+from zhenggai.paths import path_text
 
 from .conftest import CORPUS_FILES, CORPUS_TEXTS, PLAN_PDF
 
@@ -263,6 +264,44 @@ def test_only_inputs_out_holds_are_hashed_to_plan_and_error_rows_keep_their_hash
     assert sorted(hashed_in_parent) == ["a.txt", "broken.pdf"]
     assert extract(inputs, "-o", out, "--jobs", 1, "--force") == 1
     assert len(hashed_in_parent) == 2
+
+
+def test_file_names_that_are_not_utf8_are_rows_like_any_other(tmp_path, capsys):
+    # A GBK name (an archive made on Chinese Windows) crashed its worker and
+    # then the batch's commit, losing every other document of the batch.
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    gbk = {name: os.fsdecode(name.encode("gbk")) for name in ("吐鲁番.txt", "损坏.pdf")}
+    shutil.copyfile(PROGRESS_REPORT, inputs / gbk["吐鲁番.txt"])
+    (inputs / gbk["损坏.pdf"]).write_bytes(b"%PDF-1.4 cut short")
+    shutil.copyfile(PROGRESS_REPORT, inputs / "b.txt")
+    assert extract(inputs, "-o", out, "--jobs", 2) == 1
+    rows = {row["path"]: row for row in pq.read_table(out / "documents").to_pylist()}
+    report, broken = (path_text(inputs / gbk[name]) for name in ("吐鲁番.txt", "损坏.pdf"))
+    # GBK's cd c2 c2 b3 b7 ac, of which c2 b3 happens to be UTF-8 (³)
+    assert report.endswith(r"\xcd\xc2" + "³" + r"\xb7\xac.txt")
+    report.encode("utf-8")  # no lone surrogates left
+    assert (rows[report]["status"], rows[broken]["error_code"], rows[str(inputs / "b.txt")]["status"]) == (
+        "ok", "pdf_truncated", "ok")
+    document = json.loads((out / rows[report]["json_path"]).read_text(encoding="utf-8"))
+    assert document["source"]["path"] == report
+    assert f"[pdf_truncated] {broken}: " in capsys.readouterr().err
+    before = part_files(out)
+    assert extract(inputs, "-o", out, "--jobs", 2) == 1  # known by the same text: nothing converted again
+    assert part_files(out) == before
+
+
+@pytest.mark.parametrize(
+    "raw, text",
+    [
+        (b"in/plan.pdf", "in/plan.pdf"),
+        ("规划/方案.pdf".encode(), "规划/方案.pdf"),
+        ("方案.pdf".encode("gbk"), r"\xb7\xbd\xb0\xb8.pdf"),
+        (b"a\\b.txt", "a\\b.txt"),
+    ],
+)
+def test_path_text_is_the_name_or_its_bytes_escaped(raw, text):
+    assert path_text(Path(os.fsdecode(raw))) == text
 
 
 def test_new_documents_are_added_without_touching_existing_parts(tmp_path):
