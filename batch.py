@@ -22,7 +22,7 @@ import resource
 import signal
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from multiprocessing.connection import wait
 from pathlib import Path, PurePosixPath
@@ -33,7 +33,7 @@ from .errors import Errors, ZhenggaiError
 from .extract import SUPPORTED_SUFFIXES
 from .model import DocumentKind
 from .output import DocumentOutput, DocumentRow, document_output, tables
-from .output.dataset import Committed, Dataset
+from .output.dataset import Committed, Dataset, FileStat, HashMemo
 from .paths import path_text
 from .pipeline import Options, convert_safely
 
@@ -113,6 +113,19 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
+def input_sha256(path: Path, hashes: HashMemo, *, checksum: bool = False) -> str | None:
+    """The file's SHA-256: memoized while its stat is unchanged (unless
+    ``checksum``), else read and memoized."""
+    stat = FileStat.of(path)
+    if not checksum and (known := hashes.sha256(path_text(path), stat)) is not None:
+        return known
+    started = time.time_ns()
+    sha256 = file_sha256(path)
+    if sha256 is not None and stat is not None and stat.settled_before(started):
+        hashes.remember(path_text(path), stat, sha256)
+    return sha256
+
+
 @dataclass(frozen=True)
 class Task:
     """One input for a worker."""
@@ -130,9 +143,11 @@ class Plan:
     skipped: list[Committed]  # unchanged since the run that wrote them
 
 
-def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = False) -> Plan:
+def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = False, checksum: bool = False) -> Plan:
     """Which inputs to convert: new paths, paths whose content or extractor
-    changed, and paths whose last run hit a limit (RETRIED_ERRORS)."""
+    changed, and paths whose last run hit a limit (RETRIED_ERRORS). A file
+    whose stat is the one memoized with its hash is not read again, unless
+    ``checksum``."""
     version = extractor_version()
     committed = dataset.documents()
     todo: list[tuple[Path, str, str | None, Committed | None]] = []
@@ -142,7 +157,7 @@ def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = Fals
         # Only a path OUT holds needs its hash to be planned: a first run
         # must not read every input once here, serially, before converting
         # (the worker hashes what it reads; Converter.failed what it cannot).
-        sha256 = file_sha256(path) if prev is not None and not force else None
+        sha256 = input_sha256(path, dataset.hashes, checksum=checksum) if prev is not None and not force else None
         unchanged = (
             prev is not None
             and sha256 is not None
@@ -196,11 +211,19 @@ class Converter:
     debug: bool = False
 
     def convert(self, task: Task) -> DocumentOutput:
+        stat = FileStat.of(task.path)
+        started = time.time_ns()
         result = convert_safely(task.path, self.options, debug=self.debug)
         if isinstance(result, ZhenggaiError):
-            return self.failed(task, result)
-        row = DocumentRow(path=path_text(task.path), document=result, json_path=task.json_name, extractor=self.extractor)
-        return document_output(row, task.json_file)
+            output = self.failed(task, result)
+        else:
+            row = DocumentRow(path=path_text(task.path), document=result, json_path=task.json_name, extractor=self.extractor)
+            output = document_output(row, task.json_file)
+        # The hash is of bytes read after ``started``: the stat vouches for
+        # them if nothing changed the file in the ticks before.
+        if stat is not None and stat.settled_before(started):
+            output = replace(output, file_stat=stat)
+        return output
 
     def failed(self, task: Task, error: ZhenggaiError) -> DocumentOutput:
         row = DocumentRow(

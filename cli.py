@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ext.add_argument("--force", action="store_true", help="convert every input again, even if unchanged")
     ext.add_argument(
+        "--checksum", action="store_true",
+        help="read and hash every input OUT holds to find the changed ones"
+        " (default: only those whose size, times or inode changed since they were hashed)",
+    )
+    ext.add_argument(
         "--part-size", type=int, default=PART_SIZE, metavar="N",
         help=f"documents per Parquet part file (default {PART_SIZE})",
     )
@@ -114,7 +119,7 @@ def run_extract(ns: argparse.Namespace) -> int:
     converter = Converter(Options(password=ns.password), debug=ns.debug)
     try:
         with Dataset(out, part_size=ns.part_size) as dataset:
-            work = plan(inputs, dataset, force=ns.force)
+            work = plan(inputs, dataset, force=ns.force, checksum=ns.checksum)
             with _Progress(work.tasks, enabled=not ns.quiet and sys.stderr.isatty()) as progress:
                 stats = run(work, dataset, jobs=ns.jobs, limits=limits, converter=converter, on_output=progress)
     except (DatasetBusy, OldLayout) as exc:

@@ -4,7 +4,8 @@
     OUT/<table>/part-<batch>.parquet     each table of ``tables.DOCUMENT_TABLES``
     OUT/units.parquet                    distinct units over all unit links
     OUT/json/<name>.json                 one per document read
-    OUT/_zhenggai/                       bookkeeping: lock, commit records, staged files
+    OUT/_zhenggai/                       bookkeeping: lock, commit records, staged files,
+                                     the hash memo (hashes.json)
 
 A batch of documents is one part file in every table, all named after the
 batch. A table's directory reads as one table (pandas.read_parquet(OUT/issues),
@@ -36,6 +37,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -51,6 +53,39 @@ UNITS_FILE = "units.parquet"
 MERGE_SMALL_PARTS = 4
 # Documents per part file (--part-size).
 PART_SIZE = 100
+# Input path -> the file's stat and SHA-256 when it was hashed (HashMemo).
+HASH_MEMO = "hashes.json"
+HASH_MEMO_VERSION = 1
+# A file changed less than this before its hashing began is not memoized:
+# a second change within the same timestamp tick (2 s on FAT; a clock tick
+# on others) would leave its stat as it was (git's "racily clean" files).
+RACY_NS = 3_000_000_000
+
+
+class FileStat(NamedTuple):
+    """What tells that a file still holds the bytes it was hashed from
+    without reading it again, as git's index and rsync's quick check do:
+    its size, its modification and change times (the change time cannot
+    be set back by a program) and its inode (a file replaced by rename)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileStat | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+    def settled_before(self, clock_ns: int) -> bool:
+        """Whether the file's last change is older than ``clock_ns`` (the
+        wall clock when its hashing began) by RACY_NS: then any later
+        change gives it another stat."""
+        return max(self.mtime_ns, self.ctime_ns) < clock_ns - RACY_NS
 
 
 @dataclass(frozen=True)
@@ -60,6 +95,9 @@ class DocumentOutput:
     row: dict  # its row in documents
     tables: dict[str, list[dict]]  # its rows in each table of DOCUMENT_TABLES
     json_file: Path | None  # its JSON, already written to the staging area
+    # The input's stat before it was read, when settled: the row's sha256
+    # is then memoized for it (HashMemo).
+    file_stat: FileStat | None = None
 
 
 @dataclass
@@ -98,6 +136,47 @@ class Committed:
     error_code: str | None
     json_path: str | None
     part: str
+
+
+class HashMemo:
+    """Each input path's SHA-256 with the stat its file had when hashed,
+    so that a re-run reads only the files whose stat changed. Only a memo:
+    every entry was true of the file when made, so a memo lost, stale or
+    unreadable costs hashing, never a wrong skip (the dataset's sha256
+    still decides)."""
+
+    def __init__(self, file: Path):
+        self.file = file
+        self._entries = self._load(file)
+        self._changed = False
+
+    @staticmethod
+    def _load(file: Path) -> dict[str, tuple[FileStat, str]]:
+        try:
+            data = json.loads(file.read_bytes())
+            if data["version"] != HASH_MEMO_VERSION:
+                return {}
+            return {path: (FileStat(*entry[:4]), entry[4]) for path, entry in data["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return {}
+
+    def sha256(self, path: str, stat: FileStat | None) -> str | None:
+        """The SHA-256 memoized for ``path`` if its file still has ``stat``."""
+        entry = self._entries.get(path)
+        return entry[1] if entry is not None and stat is not None and entry[0] == stat else None
+
+    def remember(self, path: str, stat: FileStat, sha256: str) -> None:
+        if self._entries.get(path) != (stat, sha256):
+            self._entries[path] = (stat, sha256)
+            self._changed = True
+
+    def save(self, paths: set[str]) -> None:
+        """Write the entries of ``paths`` (those OUT holds), atomically,
+        if anything changed."""
+        kept = {path: [*stat, sha256] for path, (stat, sha256) in self._entries.items() if path in paths}
+        if self._changed or len(kept) != len(self._entries):
+            write_text_atomic(self.file, json.dumps({"version": HASH_MEMO_VERSION, "files": kept}))
+            self._changed = False
 
 
 class DatasetBusy(Exception):
@@ -150,6 +229,7 @@ class Dataset:
         self._catalog: tables.UnitCatalog | None = None
         self._pending = _Pending()
         self._lock_file = None
+        self.hashes: HashMemo | None = None
 
     def __enter__(self) -> Dataset:
         if (self.root / "documents.parquet").is_file():
@@ -160,9 +240,16 @@ class Dataset:
             raise DatasetBusy(f"{self.root} is being written by another zhenggai run")
         recover(self.root)
         self._index = self._load_index()
+        self.hashes = HashMemo(self._state / HASH_MEMO)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # Also after an interrupted run: what its commits hashed.
+        if self.hashes is not None:
+            try:
+                self.hashes.save(set(self._index))
+            except OSError:
+                pass  # only a memo: the next run hashes the files instead
         shutil.rmtree(self._state / "staging", ignore_errors=True)
         if self._lock_file is not None:
             self._lock_file.close()  # releases the lock
@@ -199,6 +286,8 @@ class Dataset:
         """Take one input's output into the next commit."""
         if output.json_file is not None:
             sync_file(output.json_file)
+        if output.file_stat is not None and output.row["sha256"]:
+            self.hashes.remember(output.row["path"], output.file_stat, output.row["sha256"])
         self._pending.add(output)
 
     @property

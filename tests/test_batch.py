@@ -246,6 +246,9 @@ def test_inputs_are_hashed_without_being_read_whole(tmp_path):
 def test_only_inputs_out_holds_are_hashed_to_plan_and_error_rows_keep_their_hash(tmp_path, monkeypatch):
     # A first run over thousands of files must not read each one in the
     # parent, serially, before converting; the worker hashes what it reads.
+    # No file counts as settled, so that none is known by its stat
+    # (test_rerun_reads_no_input_whose_stat_is_unchanged).
+    monkeypatch.setattr(zhenggai.output.dataset, "RACY_NS", 2**62)
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
     shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
@@ -302,6 +305,172 @@ def test_file_names_that_are_not_utf8_are_rows_like_any_other(tmp_path, capsys):
 )
 def test_path_text_is_the_name_or_its_bytes_escaped(raw, text):
     assert path_text(Path(os.fsdecode(raw))) == text
+
+
+# --- the hash memo: a re-run reads only files whose stat changed --------------
+
+
+@pytest.fixture
+def hashed_in_parent(monkeypatch) -> list[str]:
+    """Names of the files the parent reads to hash them, in order."""
+    names: list[str] = []
+    real_sha256 = zhenggai.batch.file_sha256
+    monkeypatch.setattr(zhenggai.batch, "file_sha256", lambda path: names.append(path.name) or real_sha256(path))
+    return names
+
+
+@pytest.fixture
+def settled(monkeypatch) -> None:
+    """Files written before a run count as settled: no racy margin (tested
+    on its own in test_file_changed_within_the_racy_margin_is_not_settled)."""
+    monkeypatch.setattr(zhenggai.output.dataset, "RACY_NS", 0)
+
+
+def hash_memo(out: Path) -> dict[str, list]:
+    """Input file name -> [size, mtime_ns, ctime_ns, inode, sha256] (none
+    written while there is nothing to memoize)."""
+    file = out / "_zhenggai" / "hashes.json"
+    if not file.exists():
+        return {}
+    data = json.loads(file.read_text(encoding="utf-8"))
+    return {Path(path).name: entry for path, entry in data["files"].items()}
+
+
+def _stat(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def test_rerun_reads_no_input_whose_stat_is_unchanged(tmp_path, settled, hashed_in_parent):
+    # Thousands of files of megabytes: a re-run must not read them all to
+    # find the few new ones (1,000 PDFs of 2 MB: 2.0 s warm, 4.1 s cold).
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    shutil.copyfile(PLAN_PDF, inputs / "plan.pdf")
+    (inputs / "broken.pdf").write_bytes(b"%PDF-1.4 cut short")
+    assert extract(inputs, "-o", out, "--jobs", 2) == 1
+    # The workers' reads were memoized: the stat each file had and the
+    # sha256 its row holds, the error row's too.
+    rows = documents(out)
+    assert hash_memo(out) == {name: [*_stat(inputs / name), row["sha256"]] for name, row in rows.items()}
+    assert hashed_in_parent == []
+    before = part_files(out), snapshot(out)
+    assert extract(inputs, "-o", out, "--jobs", 2) == 1
+    assert hashed_in_parent == []
+    assert extract(inputs, "-o", out, "--jobs", 2, "--checksum") == 1
+    assert sorted(hashed_in_parent) == ["a.txt", "broken.pdf", "plan.pdf"]
+    assert (part_files(out), snapshot(out)) == before
+
+
+def test_changed_file_keeping_its_size_and_modification_time_is_converted_again(tmp_path, settled, hashed_in_parent):
+    # The change time, which no program can set back, gives it away.
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    report = inputs / "a.txt"
+    shutil.copyfile(PROGRESS_REPORT, report)
+    assert extract(inputs, "-o", out) == 0
+    text, st = report.read_bytes(), report.stat()
+    changed = text.replace("年".encode(), "月".encode(), 1)
+    assert len(changed) == len(text) and changed != text
+    report.write_bytes(changed)
+    os.utime(report, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert extract(inputs, "-o", out) == 0
+    assert hashed_in_parent == ["a.txt"]
+    assert documents(out)["a.txt"]["sha256"] == hashlib.sha256(changed).hexdigest()
+
+
+def test_touched_file_is_read_once_then_known_by_its_new_stat(tmp_path, settled, hashed_in_parent):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    assert extract(inputs, "-o", out) == 0
+    before = part_files(out)
+    os.utime(inputs / "a.txt")  # same bytes, new times (a copy without -p, a checkout)
+    assert extract(inputs, "-o", out) == 0
+    assert hashed_in_parent == ["a.txt"]
+    assert part_files(out) == before  # unchanged: not converted
+    assert extract(inputs, "-o", out) == 0
+    assert hashed_in_parent == ["a.txt"]
+    assert hash_memo(out)["a.txt"][:4] == _stat(inputs / "a.txt")
+
+
+def test_file_written_just_before_the_run_is_not_memoized(tmp_path, monkeypatch, hashed_in_parent):
+    # Within the racy margin a second change could keep the stat the first
+    # one gave; such a file is hashed again by the next run.
+    monkeypatch.setattr(zhenggai.output.dataset, "RACY_NS", 2**62)
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    assert extract(inputs, "-o", out) == 0
+    assert extract(inputs, "-o", out) == 0
+    assert hashed_in_parent == ["a.txt"]
+    assert hash_memo(out) == {}
+
+
+RACY = zhenggai.output.dataset.RACY_NS
+
+
+@pytest.mark.parametrize(
+    "mtime, ctime, clock, settled",
+    [
+        (0, 0, RACY + 1, True),
+        (0, 0, RACY, False),  # exactly the margin
+        (0, 5, RACY + 5, False),  # changed since its modification (chmod, rename)
+        (5, 0, RACY + 5, False),
+        (RACY * 10, 0, RACY, False),  # in the future (copied from a machine ahead)
+    ],
+)
+def test_file_changed_within_the_racy_margin_is_not_settled(mtime, ctime, clock, settled):
+    stat = zhenggai.output.dataset.FileStat(size=1, mtime_ns=mtime, ctime_ns=ctime, inode=1)
+    assert stat.settled_before(clock) is settled
+
+
+@pytest.mark.parametrize(
+    "memo",
+    [
+        b"",
+        b"{not json",
+        b'{"version": 99, "files": {}}',
+        b'{"version": 1, "files": []}',
+        b'{"version": 1, "files": {"in/a.txt": [1, 2]}}',
+        b'{"version": 1}',
+        b"[]",
+    ],
+)
+def test_unreadable_hash_memo_costs_only_reading_the_files(tmp_path, settled, hashed_in_parent, memo):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    assert extract(inputs, "-o", out) == 0
+    before = part_files(out)
+    (out / "_zhenggai" / "hashes.json").write_bytes(memo)
+    assert extract(inputs, "-o", out) == 0
+    assert hashed_in_parent == ["a.txt"]
+    assert part_files(out) == before
+    assert hash_memo(out)["a.txt"] == [*_stat(inputs / "a.txt"), documents(out)["a.txt"]["sha256"]]
+
+
+def test_hash_memo_keeps_only_the_paths_out_holds(tmp_path):
+    memo = zhenggai.output.dataset.HashMemo(tmp_path / "hashes.json")
+    stat = zhenggai.output.dataset.FileStat(1, 2, 3, 4)
+    memo.remember("kept.pdf", stat, "aa")
+    memo.remember("converted-but-not-committed.pdf", stat, "bb")
+    memo.save({"kept.pdf", "never-hashed.pdf"})
+    reread = zhenggai.output.dataset.HashMemo(tmp_path / "hashes.json")
+    assert (reread.sha256("kept.pdf", stat), reread.sha256("converted-but-not-committed.pdf", stat)) == ("aa", None)
+    assert reread.sha256("kept.pdf", stat._replace(ctime_ns=5)) is None
+
+
+def test_hash_memo_keeps_a_file_name_that_is_not_utf8(tmp_path):
+    # A GBK name from a Windows archive reaches Python as lone surrogates
+    # (os.fsdecode), which UTF-8 cannot encode.
+    name = str(tmp_path / os.fsdecode("吐鲁番.txt".encode("gbk")))
+    memo = zhenggai.output.dataset.HashMemo(tmp_path / "hashes.json")
+    stat = zhenggai.output.dataset.FileStat(1, 2, 3, 4)
+    memo.remember(name, stat, "aa")
+    memo.save({name})
+    assert zhenggai.output.dataset.HashMemo(tmp_path / "hashes.json").sha256(name, stat) == "aa"
 
 
 def test_new_documents_are_added_without_touching_existing_parts(tmp_path):
