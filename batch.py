@@ -41,6 +41,10 @@ from .pipeline import Options, convert_safely
 # do not read yet, so that they are reported rather than silently skipped.
 DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES + (".rtf", ".odt")
 
+# The longest file name, in bytes, of Linux's filesystems (and of macOS's
+# and Windows's in characters): JSON names are kept within it.
+NAME_MAX = 255
+
 # Data files whose content changes what a document comes out as.
 OUTPUT_DATA = ("extract/data", "parsers/data", "normalize/data")
 
@@ -97,10 +101,28 @@ def json_names(inputs: list[tuple[Path, str]], taken: frozenset[str] = frozenset
     counts = Counter(name for _, name in inputs)
     names = []
     for path, name in inputs:
-        if counts[name] > 1 or f"{name}.json" in taken:
-            name = "/".join(p for p in PurePosixPath(path_text(path.as_posix())).parts if p not in ("/", "..", "."))
-        names.append(f"{name}.json")
+        json_name = _json_name(name)
+        if counts[name] > 1 or json_name in taken:
+            whole = "/".join(p for p in PurePosixPath(path_text(path.as_posix())).parts if p not in ("/", "..", "."))
+            json_name = _json_name(whole)
+        names.append(json_name)
     return names
+
+
+def _json_name(name: str) -> str:
+    """``name`` + ".json", each part within NAME_MAX bytes: an input's name
+    may already be that long, and one with bytes written as \\xNN four times
+    longer. A part too long keeps the characters that fit before a hash of
+    the whole part, so that names that differ stay apart."""
+    *folders, last = name.split("/")
+    return "/".join([*(_fitting(folder, "") for folder in folders), _fitting(last, ".json")])
+
+
+def _fitting(part: str, suffix: str) -> str:
+    if len((part + suffix).encode()) <= NAME_MAX:
+        return part + suffix
+    suffix = f"~{hashlib.sha256(part.encode()).hexdigest()[:16]}{suffix}"
+    return part.encode()[: NAME_MAX - len(suffix)].decode("utf-8", "ignore") + suffix
 
 
 def file_sha256(path: Path) -> str | None:

@@ -3,7 +3,8 @@
 ``zhenggai audit PLAN PROGRESS... -o OUT`` compares progress reports with a plan.
 
 Exit status: 0 when every input was read (ok or partial), 1 when some
-failed, 2 for usage errors, 130 when interrupted.
+failed or the output could not be written, 2 for usage errors, 130 when
+interrupted.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .normalize.gazetteer import load_gazetteer
 from .output import DocumentOutput
 from .output.audit import summary as audit_summary
 from .output.audit import write_audit
-from .output.dataset import PART_SIZE, Dataset, DatasetBusy, OldLayout, read_table, recover_if_idle
+from .output.dataset import PART_SIZE, Dataset, DatasetBusy, OldLayout, OutputUnwritable, read_table, recover_if_idle
 from .paths import path_text
 from .pipeline import Options, convert_safely
 
@@ -124,6 +125,9 @@ def run_extract(ns: argparse.Namespace) -> int:
                 stats = run(work, dataset, jobs=ns.jobs, limits=limits, converter=converter, on_output=progress)
     except (DatasetBusy, OldLayout) as exc:
         raise _UsageError(str(exc)) from exc
+    except OutputUnwritable as exc:
+        print(ZhenggaiError(Errors.output_unwritable, out, detail=str(exc.__cause__)), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"zhenggai: interrupted; {out}/ holds every batch committed so far: run again to finish", file=sys.stderr)
         return 130

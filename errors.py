@@ -68,6 +68,11 @@ class Errors:
     timeout = Code("timeout", "gave up after {seconds:g} s (--timeout); the worker reading it was stopped")
     too_large = Code("too_large", "reading it needs more than {megabytes} MB of memory (--max-memory)")
     worker_crashed = Code("worker_crashed", "the worker process reading it died ({cause})")
+    output_unwritable = Code(
+        "output_unwritable",
+        "cannot write the output: {detail}; it holds every batch committed before, and the next run"
+        " finishes the batch it was writing",
+    )
 
 
 class Warnings:

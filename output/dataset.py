@@ -29,6 +29,7 @@ are synced before the record is deleted.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import secrets
@@ -179,6 +180,25 @@ class HashMemo:
             self._changed = False
 
 
+class OutputUnwritable(Exception):
+    """Writing OUT failed (a rename refused, the disk full or read-only):
+    the batches committed before stay as they are, and the next run
+    finishes a commit whose record was written. The OSError is the cause."""
+
+
+def _writing_out(method):
+    """``method`` of the Dataset, its OSErrors raised as OutputUnwritable."""
+
+    @functools.wraps(method)
+    def writing(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except OSError as exc:
+            raise OutputUnwritable(str(exc)) from exc
+
+    return writing
+
+
 class DatasetBusy(Exception):
     """Another process is writing the same output directory."""
 
@@ -231,6 +251,7 @@ class Dataset:
         self._lock_file = None
         self.hashes: HashMemo | None = None
 
+    @_writing_out
     def __enter__(self) -> Dataset:
         if (self.root / "documents.parquet").is_file():
             raise OldLayout(f"{self.root} holds single-file output of an earlier zhenggai; write to a new directory")
@@ -250,7 +271,10 @@ class Dataset:
                 self.hashes.save(set(self._index))
             except OSError:
                 pass  # only a memo: the next run hashes the files instead
-        shutil.rmtree(self._state / "staging", ignore_errors=True)
+        # A commit that failed while carrying out its record (a rename
+        # refused) is finished by the next run, from these staged files.
+        if not any((self._state / "commits").glob("*.json")):
+            shutil.rmtree(self._state / "staging", ignore_errors=True)
         if self._lock_file is not None:
             self._lock_file.close()  # releases the lock
 
@@ -282,6 +306,7 @@ class Dataset:
         self._batches += 1
         return f"{self._run}-{self._batches:05d}"
 
+    @_writing_out
     def add(self, output: DocumentOutput) -> None:
         """Take one input's output into the next commit."""
         if output.json_file is not None:
@@ -295,6 +320,7 @@ class Dataset:
         """Documents added since the last commit."""
         return len(self._pending.rows)
 
+    @_writing_out
     def commit(self) -> None:
         """Put the documents added since the last commit into OUT, replacing
         earlier outputs of the same paths: all of them or (if killed before
@@ -361,6 +387,7 @@ class Dataset:
         else:
             commit.remove(target)
 
+    @_writing_out
     def merge_small_parts(self) -> None:
         """Merge the parts holding fewer than half a part's documents once
         there are MERGE_SMALL_PARTS of them: many runs that each add a few

@@ -3,6 +3,7 @@ and a run killed mid-way finishing to the same output as a clean run."""
 
 from __future__ import annotations
 
+import errno
 import faulthandler
 import gc
 import hashlib
@@ -305,6 +306,76 @@ def test_file_names_that_are_not_utf8_are_rows_like_any_other(tmp_path, capsys):
 )
 def test_path_text_is_the_name_or_its_bytes_escaped(raw, text):
     assert path_text(Path(os.fsdecode(raw))) == text
+
+
+LONG = "关于印发新疆维吾尔自治区贯彻落实第二轮中央生态环境保护督察报告整改方案的通知" * 3
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("plan.pdf", "plan.pdf.json"),
+        ("规划/方案.pdf", "规划/方案.pdf.json"),
+        (LONG[:83] + ".pdf", LONG[:77] + "~" + hashlib.sha256((LONG[:83] + ".pdf").encode()).hexdigest()[:16] + ".json"),
+        ("a" * 250, "a" * 250 + ".json"),  # exactly NAME_MAX
+        ("a" * 251, "a" * 233 + "~" + hashlib.sha256(b"a" * 251).hexdigest()[:16] + ".json"),
+        ("\\xb7" * 70 + "/a.pdf", "\\xb7" * 59 + "\\x~" + hashlib.sha256(b"\\xb7" * 70).hexdigest()[:16] + "/a.pdf.json"),
+    ],
+)
+def test_json_name_keeps_each_part_within_the_name_limit(name, expected):
+    # NAME_MAX bytes a part: an input's own name may already be 253 bytes.
+    (json_name,) = zhenggai.batch.json_names([(Path(name), name)])
+    assert json_name == expected
+    assert all(len(part.encode()) <= zhenggai.batch.NAME_MAX for part in json_name.split("/"))
+
+
+def test_long_names_that_share_their_beginning_keep_apart():
+    names = [LONG[:83] + ".pdf", LONG[:83] + ".txt"]
+    assert len(set(zhenggai.batch.json_names([(Path(n), n) for n in names]))) == 2
+
+
+def test_input_whose_name_fills_the_name_limit_is_a_row_like_any_other(tmp_path):
+    # Its JSON name, with ".json", was longer than the filesystem takes: the
+    # commit's rename failed and took the batch down.
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    long = inputs / (LONG[:83] + ".txt")  # 253 bytes
+    shutil.copyfile(PROGRESS_REPORT, long)
+    shutil.copyfile(CORPUS_FILES["001_1a813f0647d051a8"], inputs / "b.txt")
+    assert extract(inputs, "-o", out) == 0
+    consistent(out)
+    assert documents(out)[long.name]["json_path"].endswith(".json")
+    before = part_files(out)
+    assert extract(inputs, "-o", out) == 0
+    assert part_files(out) == before
+
+
+def test_commit_refused_midway_is_reported_and_finished_by_the_next_run(tmp_path, monkeypatch, capsys):
+    # A rename refused after the commit record was written (disk full, a
+    # read-only remount) left the batch's staged files deleted: the next run
+    # replayed the record without them, leaving parts without documents
+    # rows, whose documents it then converted again into duplicate rows.
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for source in CORPUS_TEXTS[1:5]:  # the four smaller ones
+        shutil.copyfile(source, inputs / source.name)
+    real_replace = os.replace
+
+    def refusing(source, target, *args, **kwargs):
+        if "/documents/" in str(target):  # after the JSON and every other table's part
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real_replace(source, target, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(zhenggai.output.dataset.os, "replace", refusing)
+        assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 1
+    err = capsys.readouterr().err
+    assert f"[output_unwritable] {out}: cannot write the output: [Errno 28] No space left on device" in err
+    assert "Traceback" not in err
+    assert len(list((out / "_zhenggai" / "commits").glob("*.json"))) == 1
+    assert extract(inputs, "-o", out, "--part-size", 2, "--jobs", 1) == 0
+    consistent(out)
+    assert snapshot(out) == snapshot(_fresh_run(inputs, tmp_path / "fresh"))
 
 
 # --- the hash memo: a re-run reads only files whose stat changed --------------
