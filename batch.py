@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from multiprocessing.connection import wait
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 from typing import Callable, Iterable, Iterator
 
 from . import __version__
@@ -126,13 +127,22 @@ def _fitting(part: str, suffix: str) -> str:
 
 
 def file_sha256(path: Path) -> str | None:
-    """The file's SHA-256, read in chunks: the parent hashes inputs and has
-    no memory limit, so a file of gigabytes must not be read whole."""
+    """The SHA-256 of a regular file (None for anything else), read in
+    chunks: the parent hashes inputs and has no memory limit, so a file of
+    gigabytes must not be read whole. Opened without blocking and checked
+    before reading: a FIFO given as an input blocked its opener for good
+    (the parent, making its timeout row), and a device never ends."""
     try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with open(fd, "rb") as fh:
+        try:
+            if not S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError:
+            return None
 
 
 def input_sha256(path: Path, hashes: HashMemo, *, checksum: bool = False) -> str | None:

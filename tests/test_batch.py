@@ -308,6 +308,23 @@ def test_path_text_is_the_name_or_its_bytes_escaped(raw, text):
     assert path_text(Path(os.fsdecode(raw))) == text
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="needs a FIFO and /dev/zero")
+def test_fifo_and_device_given_as_inputs_are_error_rows(tmp_path):
+    # Hashing a FIFO for its error row blocked the worker, then the parent
+    # making the timeout row: the batch hung for good. /dev/zero never ends.
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    shutil.copyfile(PROGRESS_REPORT, tmp_path / "a.txt")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "zhenggai.cli", "extract", fifo, "/dev/zero", tmp_path / "a.txt", "-o", out, "-q"]
+    for _ in range(2):  # the first run, and a re-run that hashes what OUT holds
+        done = subprocess.run([*map(str, command), "--timeout", "5"], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, done.stderr
+        assert f"[not_a_file] {fifo}: not a regular file" in done.stderr
+    rows = documents(out)
+    assert (rows["pipe.pdf"]["error_code"], rows["zero"]["error_code"], rows["a.txt"]["status"]) == ("not_a_file", "not_a_file", "ok")
+
+
 LONG = "关于印发新疆维吾尔自治区贯彻落实第二轮中央生态环境保护督察报告整改方案的通知" * 3
 
 
