@@ -153,7 +153,7 @@ def input_sha256(path: Path, hashes: HashMemo, *, checksum: bool = False) -> str
         return known
     started = time.time_ns()
     sha256 = file_sha256(path)
-    if sha256 is not None and stat is not None and stat.settled_before(started):
+    if sha256 is not None and stat is not None and stat.vouches_for_read(path, started):
         hashes.remember(path_text(path), stat, sha256)
     return sha256
 
@@ -251,9 +251,8 @@ class Converter:
         else:
             row = DocumentRow(path=path_text(task.path), document=result, json_path=task.json_name, extractor=self.extractor)
             output = document_output(row, task.json_file)
-        # The hash is of bytes read after ``started``: the stat vouches for
-        # them if nothing changed the file in the ticks before.
-        if stat is not None and stat.settled_before(started):
+        # The row's hash is of the bytes read between ``started`` and now.
+        if stat is not None and stat.vouches_for_read(task.path, started):
             output = replace(output, file_stat=stat)
         return output
 

@@ -88,6 +88,12 @@ class FileStat(NamedTuple):
         change gives it another stat."""
         return max(self.mtime_ns, self.ctime_ns) < clock_ns - RACY_NS
 
+    def vouches_for_read(self, path: Path, started_ns: int) -> bool:
+        """Whether this stat, taken before ``path`` was read from
+        ``started_ns`` on, tells the bytes read: the file had settled, and
+        it has it still (not replaced or written meanwhile)."""
+        return self.settled_before(started_ns) and FileStat.of(path) == self
+
 
 @dataclass(frozen=True)
 class DocumentOutput:

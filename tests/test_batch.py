@@ -483,6 +483,26 @@ def test_touched_file_is_read_once_then_known_by_its_new_stat(tmp_path, settled,
     assert hash_memo(out)["a.txt"][:4] == _stat(inputs / "a.txt")
 
 
+def test_file_replaced_while_it_is_read_is_not_memoized(tmp_path, settled, monkeypatch):
+    # A downloader's rename between the worker's stat and its read: the
+    # bytes read are not those of the stat taken.
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    report = inputs / "a.txt"
+    shutil.copyfile(PROGRESS_REPORT, report)
+    real_read_source = zhenggai.pipeline.read_source
+
+    def replacing(path, **kwargs):
+        fresh = path.with_name("fresh")
+        shutil.copyfile(CORPUS_FILES["001_1a813f0647d051a8"], fresh)
+        os.replace(fresh, path)
+        return real_read_source(path, **kwargs)
+
+    monkeypatch.setattr(zhenggai.pipeline, "read_source", replacing)
+    assert extract(inputs, "-o", out, "--jobs", 1) == 0
+    assert hash_memo(out) == {}
+
+
 def test_file_written_just_before_the_run_is_not_memoized(tmp_path, monkeypatch, hashed_in_parent):
     # Within the racy margin a second change could keep the stat the first
     # one gave; such a file is hashed again by the next run.
@@ -500,7 +520,7 @@ RACY = zhenggai.output.dataset.RACY_NS
 
 
 @pytest.mark.parametrize(
-    "mtime, ctime, clock, settled",
+    "mtime, ctime, clock, expected",
     [
         (0, 0, RACY + 1, True),
         (0, 0, RACY, False),  # exactly the margin
@@ -509,9 +529,9 @@ RACY = zhenggai.output.dataset.RACY_NS
         (RACY * 10, 0, RACY, False),  # in the future (copied from a machine ahead)
     ],
 )
-def test_file_changed_within_the_racy_margin_is_not_settled(mtime, ctime, clock, settled):
+def test_file_changed_within_the_racy_margin_is_not_settled(mtime, ctime, clock, expected):
     stat = zhenggai.output.dataset.FileStat(size=1, mtime_ns=mtime, ctime_ns=ctime, inode=1)
-    assert stat.settled_before(clock) is settled
+    assert stat.settled_before(clock) is expected
 
 
 @pytest.mark.parametrize(
