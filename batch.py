@@ -42,8 +42,8 @@ from .pipeline import Options, convert_safely
 # do not read yet, so that they are reported rather than silently skipped.
 DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES + (".rtf", ".odt")
 
-# The longest file name, in bytes, of Linux's filesystems (and of macOS's
-# and Windows's in characters): JSON names are kept within it.
+# The longest file name, in bytes, that ext4, XFS and btrfs take: each
+# part of a JSON name is kept within it.
 NAME_MAX = 255
 
 # Data files whose content changes what a document comes out as.

@@ -70,8 +70,8 @@ class Errors:
     worker_crashed = Code("worker_crashed", "the worker process reading it died ({cause})")
     output_unwritable = Code(
         "output_unwritable",
-        "cannot write the output: {detail}; it holds every batch committed before, and the next run"
-        " finishes the batch it was writing",
+        "cannot write the output: {detail} (the batches committed before stay; a batch whose commit"
+        " had begun is finished by the next run)",
     )
 
 

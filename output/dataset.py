@@ -102,8 +102,8 @@ class DocumentOutput:
     row: dict  # its row in documents
     tables: dict[str, list[dict]]  # its rows in each table of DOCUMENT_TABLES
     json_file: Path | None  # its JSON, already written to the staging area
-    # The input's stat before it was read, when settled: the row's sha256
-    # is then memoized for it (HashMemo).
+    # The input's stat before it was read, when it vouches for the bytes
+    # read (FileStat.vouches_for_read): the row's sha256 is memoized for it.
     file_stat: FileStat | None = None
 
 

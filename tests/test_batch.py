@@ -395,6 +395,15 @@ def test_commit_refused_midway_is_reported_and_finished_by_the_next_run(tmp_path
     assert snapshot(out) == snapshot(_fresh_run(inputs, tmp_path / "fresh"))
 
 
+def test_output_that_cannot_be_made_is_one_coded_line(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("")
+    out = tmp_path / "a-file" / "out"  # under a file: mkdir fails
+    assert extract(PROGRESS_REPORT, "-o", out) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"[output_unwritable] {out}: cannot write the output: [Errno 20] Not a directory")
+    assert "Traceback" not in err
+
+
 # --- the hash memo: a re-run reads only files whose stat changed --------------
 
 
