@@ -145,16 +145,14 @@ def file_sha256(path: Path) -> str | None:
             return None
 
 
-def input_sha256(path: Path, hashes: HashMemo, *, checksum: bool = False) -> str | None:
+def input_sha256(path: Path, recorded_path: str, hashes: HashMemo, *, checksum: bool = False) -> str | None:
     """The file's SHA-256: memoized while its stat is unchanged (unless
     ``checksum``), else read and memoized."""
-    stat = FileStat.of(path)
-    if not checksum and (known := hashes.sha256(path_text(path), stat)) is not None:
+    if not checksum and (known := hashes.sha256(recorded_path, FileStat.of(path))) is not None:
         return known
-    started = time.time_ns()
-    sha256 = file_sha256(path)
-    if sha256 is not None and stat is not None and stat.vouches_for_read(path, started):
-        hashes.remember(path_text(path), stat, sha256)
+    sha256, stat = FileStat.vouching(path, lambda: file_sha256(path))
+    if sha256 is not None and stat is not None:
+        hashes.remember(recorded_path, stat, sha256)
     return sha256
 
 
@@ -167,6 +165,11 @@ class Task:
     json_name: str  # the document JSON's path in OUT ("json/…")
     json_file: Path  # where the worker writes it until the batch commits
     size: int = 0  # bytes (0 when it cannot be read): the order of tasks and the progress bar's weight
+
+    @property
+    def recorded_path(self) -> str:
+        """The path as OUT records it (its documents row, the index key)."""
+        return path_text(self.path)
 
 
 @dataclass(frozen=True)
@@ -182,14 +185,17 @@ def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = Fals
     ``checksum``."""
     version = extractor_version()
     committed = dataset.documents()
-    todo: list[tuple[Path, str, str | None, Committed | None]] = []
+    todo: list[tuple[Path, str, str, str | None, Committed | None]] = []
     skipped = []
     for path, rel in inputs:
-        prev = committed.get(path_text(path))
+        recorded_path = path_text(path)
+        prev = committed.get(recorded_path)
         # Only a path OUT holds needs its hash to be planned: a first run
         # must not read every input once here, serially, before converting
         # (the worker hashes what it reads; Converter.failed what it cannot).
-        sha256 = input_sha256(path, dataset.hashes, checksum=checksum) if prev is not None and not force else None
+        sha256 = (
+            input_sha256(path, recorded_path, dataset.hashes, checksum=checksum) if prev is not None and not force else None
+        )
         unchanged = (
             prev is not None
             and sha256 is not None
@@ -200,15 +206,15 @@ def plan(inputs: list[tuple[Path, str]], dataset: Dataset, *, force: bool = Fals
         if unchanged and not force:
             skipped.append(prev)
         else:
-            todo.append((path, rel, sha256, prev))
+            todo.append((path, recorded_path, rel, sha256, prev))
     # A path keeps the JSON name it has; new paths avoid the names others hold.
-    redone = {path_text(path) for path, _, _, _ in todo}
+    redone = {recorded_path for _, recorded_path, _, _, _ in todo}
     taken = {c.json_path for p, c in committed.items() if c.json_path and p not in redone}
-    taken |= {prev.json_path for _, _, _, prev in todo if prev is not None and prev.json_path}
-    fresh = [(path, rel) for path, rel, _, prev in todo if prev is None or not prev.json_path]
+    taken |= {prev.json_path for *_, prev in todo if prev is not None and prev.json_path}
+    fresh = [(path, rel) for path, _, rel, _, prev in todo if prev is None or not prev.json_path]
     names = iter(json_names(fresh, frozenset(name.removeprefix("json/") for name in taken)))
     tasks = []
-    for i, (path, _, sha256, prev) in enumerate(todo):
+    for i, (path, _, _, sha256, prev) in enumerate(todo):
         json_name = prev.json_path if prev is not None and prev.json_path else f"json/{next(names)}"
         tasks.append(Task(path, sha256, json_name, dataset.json_staging / f"{i}.json", _file_size(path)))
     # Largest files first: the last tasks are then short ones, and no worker
@@ -243,22 +249,19 @@ class Converter:
     debug: bool = False
 
     def convert(self, task: Task) -> DocumentOutput:
-        stat = FileStat.of(task.path)
-        started = time.time_ns()
+        output, stat = FileStat.vouching(task.path, lambda: self._output(task))
+        return output if stat is None else replace(output, file_stat=stat)
+
+    def _output(self, task: Task) -> DocumentOutput:
         result = convert_safely(task.path, self.options, debug=self.debug)
         if isinstance(result, ZhenggaiError):
-            output = self.failed(task, result)
-        else:
-            row = DocumentRow(path=path_text(task.path), document=result, json_path=task.json_name, extractor=self.extractor)
-            output = document_output(row, task.json_file)
-        # The row's hash is of the bytes read between ``started`` and now.
-        if stat is not None and stat.vouches_for_read(task.path, started):
-            output = replace(output, file_stat=stat)
-        return output
+            return self.failed(task, result)
+        row = DocumentRow(path=task.recorded_path, document=result, json_path=task.json_name, extractor=self.extractor)
+        return document_output(row, task.json_file)
 
     def failed(self, task: Task, error: ZhenggaiError) -> DocumentOutput:
         row = DocumentRow(
-            path=path_text(task.path),
+            path=task.recorded_path,
             document=None,
             sha256=task.sha256 or file_sha256(task.path),
             format=task.path.suffix.lower().lstrip(".") or None,

@@ -31,7 +31,6 @@ from .output import DocumentOutput
 from .output.audit import summary as audit_summary
 from .output.audit import write_audit
 from .output.dataset import PART_SIZE, Dataset, DatasetBusy, OldLayout, OutputUnwritable, read_table, recover_if_idle
-from .paths import path_text
 from .pipeline import Options, convert_safely
 
 
@@ -126,7 +125,7 @@ def run_extract(ns: argparse.Namespace) -> int:
     except (DatasetBusy, OldLayout) as exc:
         raise _UsageError(str(exc)) from exc
     except OutputUnwritable as exc:
-        print(ZhenggaiError(Errors.output_unwritable, out, detail=str(exc.__cause__)), file=sys.stderr)
+        print(ZhenggaiError(Errors.output_unwritable, out, detail=str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"zhenggai: interrupted; {out}/ holds every batch committed so far: run again to finish", file=sys.stderr)
@@ -145,7 +144,7 @@ class _Progress:
 
     def __init__(self, tasks: list[Task], *, enabled: bool):
         tqdm.monitor_interval = 0  # no monitor thread: workers are forked from this process
-        self.weights = {path_text(task.path): max(1, task.size) for task in tasks}
+        self.weights = {task.recorded_path: max(1, task.size) for task in tasks}
         self.bar = tqdm(
             total=sum(self.weights.values()),
             disable=not enabled,

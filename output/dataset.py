@@ -38,7 +38,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Callable, NamedTuple, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -61,6 +61,8 @@ HASH_MEMO_VERSION = 1
 # a second change within the same timestamp tick (2 s on FAT; a clock tick
 # on others) would leave its stat as it was (git's "racily clean" files).
 RACY_NS = 3_000_000_000
+
+_Read = TypeVar("_Read")
 
 
 class FileStat(NamedTuple):
@@ -88,11 +90,18 @@ class FileStat(NamedTuple):
         change gives it another stat."""
         return max(self.mtime_ns, self.ctime_ns) < clock_ns - RACY_NS
 
-    def vouches_for_read(self, path: Path, started_ns: int) -> bool:
-        """Whether this stat, taken before ``path`` was read from
-        ``started_ns`` on, tells the bytes read: the file had settled, and
-        it has it still (not replaced or written meanwhile)."""
-        return self.settled_before(started_ns) and FileStat.of(path) == self
+    @classmethod
+    def vouching(cls, path: Path, read: Callable[[], _Read]) -> tuple[_Read, FileStat | None]:
+        """``read()``'s result (which reads ``path``), with the file's stat
+        when that stat tells the bytes read: the file had settled before
+        the reading began, and has the same stat after it (not replaced or
+        written meanwhile)."""
+        before = cls.of(path)
+        started = time.time_ns()
+        result = read()
+        if before is None or not before.settled_before(started) or cls.of(path) != before:
+            return result, None
+        return result, before
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,8 @@ class DocumentOutput:
     row: dict  # its row in documents
     tables: dict[str, list[dict]]  # its rows in each table of DOCUMENT_TABLES
     json_file: Path | None  # its JSON, already written to the staging area
-    # The input's stat before it was read, when it vouches for the bytes
-    # read (FileStat.vouches_for_read): the row's sha256 is memoized for it.
+    # The input's stat when it vouches for the bytes read (FileStat.vouching):
+    # the row's sha256 is memoized for it.
     file_stat: FileStat | None = None
 
 
