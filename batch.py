@@ -6,8 +6,11 @@ than concurrent.futures or pebble: a document that hangs must be killed
 without losing the worker pool (ProcessPoolExecutor cannot cancel a running
 task and breaks when a worker dies), the memory limit must be set inside
 each worker (RLIMIT_AS), a worker must die with the parent when the parent
-is killed (PR_SET_PDEATHSIG), and the parent stays single-threaded so that
-forking a replacement worker is safe (pebble manages its pool from threads).
+is killed (PR_SET_PDEATHSIG), and the parent starts no threads of its own
+so that forking a replacement worker is safe (pebble manages its pool from
+threads). The libraries' threads in the parent, numpy's OpenBLAS pool and
+pyarrow's jemalloc background thread, are stopped or quiesced around a
+fork by those libraries' own pthread_atfork handlers.
 The parent hands one document at a time to each idle worker and waits on the
 workers' pipes and process sentinels with the nearest deadline as timeout.
 """
@@ -291,19 +294,22 @@ def _exit_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def collect_garbage_for_documents() -> None:
-    """Set this process's garbage collector for converting documents (a
-    worker's setting; the parent's stays Python's)."""
+def set_up_worker() -> None:
+    """Set this process up for converting documents and nothing else: a
+    worker's settings (the parent's stay Python's and PDFium's defaults)."""
+    from .extract import pdf  # imported already by warm_up, before the fork
+
     # What the process holds now (modules, vocabularies, the gazetteer)
     # lives as long as it does: no collection need scan it again, and a
     # forked worker then leaves the pages it shares with its parent alone.
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    pdf.ignore_system_fonts()
 
 
 def _worker_main(conn, parent_pid: int, max_memory_mb: int | None, converter: Converter) -> None:
     _exit_with_parent(parent_pid)
-    collect_garbage_for_documents()
+    set_up_worker()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if max_memory_mb:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -366,7 +372,8 @@ class WorkerPool:
         self.converter = converter
         methods = multiprocessing.get_all_start_methods()
         # fork: workers share the parent's loaded vocabularies and start in
-        # milliseconds; the parent has no threads, so forking is safe.
+        # milliseconds; the parent starts no threads (see the module's
+        # docstring for its libraries'), so forking is safe.
         self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._workers: list[_Worker] = []
 

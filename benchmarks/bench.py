@@ -10,7 +10,10 @@ over the process and its children, sampled every 50 ms):
   (a) zhenggai extract --jobs 1 and --jobs <cores>
   (b) baseline: pdfplumber extract_text() of every page, nothing else
   (c) floor: pypdfium2 raw text of every page, nothing else; and, to show
-      how the machine itself scales, the same split over <cores> processes
+      how the machine itself scales, the same split over <cores> processes;
+      and, for reference, the floor with PDFium's built-in fonts instead of
+      the machine's, as the pipeline's workers read (extract/pdf.py,
+      ignore_system_fonts)
 then a re-run with nothing changed, the peak memory of a corpus half the
 size, and the time of each stage (read, clean, parse, normalize, output)
 inside one process on each distinct document (CPU time, steady state).
@@ -54,6 +57,7 @@ TARGET_VS_BASELINE = 10.0  # (a) at least this many times faster than (b)
 TARGET_VS_FLOOR = 1.5  # (a) per core at most this many times slower than (c)
 TARGET_OWN_SHARE = 0.10  # parse + normalize + output under this share of the total
 FLAT_MEMORY = 1.25  # full corpus peak memory at most this times the half corpus's
+BUILTIN_FONTS_FLOOR = "pypdfium2-builtin-fonts"  # the floor with the fonts the workers read with
 
 
 # --- corpus ----------------------------------------------------------------
@@ -155,6 +159,10 @@ def read_all(reader: str, folder: Path, processes: int = 1) -> None:
     """(b) and (c): every page's text, nothing else, the files split over
     ``processes`` forked processes."""
     pdfs = sorted(folder.glob("*.pdf"))
+    if reader == BUILTIN_FONTS_FLOOR:
+        import pypdfium2.raw
+
+        pypdfium2.raw.FPDF_SetSystemFontInfo(None)
     if processes == 1:
         _read_pdfs(reader, pdfs)
         return
@@ -199,18 +207,27 @@ def stage_times(pdfs: list[Path], passes: int, part_copies: int) -> dict[str, fl
     """CPU seconds in each stage over the distinct documents, in this
     process, in steady state: after a first pass over the same documents,
     as a worker is after its first documents (imports done, vocabularies
-    and patterns compiled, the garbage collector set as in a worker). CPU
+    and patterns compiled, set up as a worker: set_up_as_worker). CPU
     time, not wall time, so that other work on the machine moves the shares
     less; each stage's least time over ``passes`` passes, as other work
     only ever adds time. The Parquet parts are written as a run writes
     them, for ``part_copies`` copies of the documents (copies_per_part),
     and counted per copy."""
-    from zhenggai.batch import collect_garbage_for_documents
-
+    set_up_as_worker()
     _stage_pass(pdfs, part_copies)
-    collect_garbage_for_documents()
     timed = [_stage_pass(pdfs, part_copies) for _ in range(passes)]
     return {stage: min(t[stage] for t in timed) for stage in STAGES}
+
+
+def set_up_as_worker() -> None:
+    """This process as a worker is when its first document comes: what the
+    parent loads before forking, then the worker's own settings (its
+    garbage collector, PDFium's built-in fonts)."""
+    from zhenggai.batch import set_up_worker, warm_up
+    from zhenggai.pipeline import Options
+
+    warm_up(Options())
+    set_up_worker()
 
 
 def _stage_pass(pdfs: list[Path], part_copies: int) -> dict[str, float]:
@@ -282,11 +299,11 @@ def _mb(n: int) -> str:
 
 def cjk_fonts() -> str:
     """The Chinese fonts installed, as fontconfig lists them. The corpus's
-    font (reportlab's STSong-Light) is not embedded: PDFium measures its
-    glyphs with an installed Chinese font, or with its own fallback when
-    there is none, and that measuring is most of the floor's time (on one
-    machine here the floor took 2.67 s with WenQuanYi Micro Hei installed
-    and 1.55 s without, the pipeline 4.94 s and 3.90 s)."""
+    font (reportlab's STSong-Light) is not embedded: the floor's PDFium
+    measures its glyphs with an installed Chinese font, or with its own
+    fallback when there is none, and with a Chinese font that measuring is
+    most of the floor's time. The pipeline's workers always use the
+    fallback (extract/pdf.py, ignore_system_fonts)."""
     try:
         listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
@@ -314,7 +331,7 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=DEFAULT_PAGES, help=f"at least this many pages (default {DEFAULT_PAGES})")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of .txt documents to render")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of the runs (default 3)")
-    ap.add_argument("--read-only", choices=["pdfplumber", "pypdfium2"], help=argparse.SUPPRESS)
+    ap.add_argument("--read-only", choices=["pdfplumber", "pypdfium2", BUILTIN_FONTS_FLOOR], help=argparse.SUPPRESS)
     ap.add_argument("--processes", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("folder", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -330,7 +347,7 @@ def main() -> int:
     this = [sys.executable, str(Path(__file__).resolve())]
     print(f"machine: {cores} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}")
     print(f"corpus: {len(list(full.glob('*.pdf')))} PDFs, {pages} pages ({full})")
-    print(f"Chinese fonts installed: {cjk_fonts()}  (PDFium measures the corpus's glyphs with one: the floor depends on it)")
+    print(f"Chinese fonts installed: {cjk_fonts()}  (the floor (c) measures the corpus's glyphs with one; the workers use PDFium's built-in fonts)")
     print(f"load average before: {_load()}  (other work on the machine slows every number below)")
     runs: dict[str, list[tuple[float, int]]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as tmp:
@@ -342,6 +359,7 @@ def main() -> int:
             runs["re-run"].append(measure([*zhenggai, str(full), "-o", str(out / "an"), "-q", "--jobs", str(cores)]))
             runs["c"].append(measure([*this, "--read-only", "pypdfium2", str(full)]))
             runs["cn"].append(measure([*this, "--read-only", "pypdfium2", "--processes", str(cores), str(full)]))
+            runs["cb"].append(measure([*this, "--read-only", BUILTIN_FONTS_FLOOR, str(full)]))
             shutil.rmtree(out)
         runs["half"].append(measure([*zhenggai, str(half), "-o", str(Path(tmp) / "half"), "-q", "--jobs", str(cores)]))
     seconds = {key: [t for t, _ in measured] for key, measured in runs.items()}
@@ -356,6 +374,7 @@ def main() -> int:
         ("(b) pdfplumber extract_text", "b", 1),
         ("(c) pypdfium2 raw text", "c", 1),
         (f"(c) pypdfium2 raw text, {cores} processes", "cn", cores),
+        ("(c) pypdfium2, built-in fonts", "cb", 1),
     ]
     for label, key, used in rows:
         rate = pages / median(seconds[key])
@@ -367,6 +386,7 @@ def main() -> int:
     vs_floor_1 = [a / c for a, c in zip(seconds["a1"], seconds["c"])]
     vs_floor_n = [a * cores / c for a, c in zip(seconds["an"], seconds["c"])]
     vs_floor_nn = [a / c for a, c in zip(seconds["an"], seconds["cn"])]
+    vs_floor_builtin = [a / c for a, c in zip(seconds["a1"], seconds["cb"])]
     print(f"\n(a)/(b) speed: {_spread(vs_baseline_1)} with --jobs 1, {_spread(vs_baseline_n)} with --jobs {cores}"
           f"  (target ≥ {TARGET_VS_BASELINE:g}x: {_verdict(median(vs_baseline_1) >= TARGET_VS_BASELINE)} on one core,"
           f" {_verdict(median(vs_baseline_n) >= TARGET_VS_BASELINE)} on {cores})")
@@ -375,6 +395,8 @@ def main() -> int:
           f" {_verdict(median(vs_floor_n) <= TARGET_VS_FLOOR)} with --jobs {cores})")
     print(f"  for reference, --jobs {cores} against the floor on {cores} processes (the machine's own scaling"
           f" taken out): {_spread(vs_floor_nn)}")
+    print(f"  for reference, --jobs 1 against the floor with PDFium's built-in fonts, as the pipeline's workers"
+          f" read (the same PDFium work): {_spread(vs_floor_builtin)}")
 
     rerun = [first / again for first, again in zip(seconds["an"], seconds["re-run"])]
     print(f"re-run with nothing changed: {_spread(seconds['re-run'], ' s')} vs {_spread(seconds['an'], ' s')}"

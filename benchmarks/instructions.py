@@ -8,9 +8,10 @@ Valgrind's callgrind counts the instructions of one steady-state pass over
 the distinct corpus documents (the PDFs `make bench` renders), after a
 warm-up pass, for:
   floor     pypdfium2 raw text of every page, as (c) in bench.py
-  read      the PDF reader (read_source)
+  read      the PDF reader (read_source), in a process set up as a worker
+            (bench.set_up_as_worker: its garbage collector and fonts)
   pipeline  read, clean, parse, normalize and output, as bench.py's stage
-            times measure them (with the garbage collector of a worker):
+            times measure them (set up as a worker too):
             each document's stages, plus its share of writing a Parquet
             part of as many documents as `make bench`'s run writes in one
 Needs valgrind (Debian's valgrind package); each pass takes about a minute.
@@ -38,12 +39,10 @@ def _counted(name: str) -> None:
     """Inside valgrind: warm up, switch counting on, run the pass once."""
     pdfs = bench.render_base(bench.DEFAULT_CORPUS)
     with tempfile.TemporaryDirectory() as tmp:
+        if name != "floor":
+            bench.set_up_as_worker()
         run = _pass(name, pdfs, Path(tmp))
         run()
-        if name in ("documents", "parts"):
-            from zhenggai.batch import collect_garbage_for_documents
-
-            collect_garbage_for_documents()
         run()
         subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, stdout=subprocess.DEVNULL)
         time.sleep(1)  # the switch takes effect at valgrind's next check

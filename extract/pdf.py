@@ -146,6 +146,26 @@ def read_pdf(data: bytes, path: str, *, password: str | None = None, engine: Eng
     return PdfText(lines, tables, len(read), notes)
 
 
+def ignore_system_fonts() -> None:
+    """Have PDFium, in this process, stand its built-in fonts in for the
+    fonts a PDF names without embedding them, instead of the machine's.
+
+    Reading text needs no glyph outlines: the characters come from the PDF's
+    encodings and Unicode maps, their advances from its width arrays. Yet
+    with a Chinese font installed, PDFium loads the outline of every Chinese
+    glyph of a font that is not embedded, to measure its box; that was most
+    of the time of reading the corpus's PDFs (their STSong-Light is not
+    embedded), and the boxes, hence the lines' indents by a fraction of a
+    character, depended on the machine's fonts (tests/test_pdf_engines.py
+    reads the same lines either way).
+
+    The setting is process-wide and changes how such text renders (no
+    Chinese glyphs), so only processes zhenggai owns set it: batch workers,
+    which render a page only to OCR a scan or text in fonts without a
+    Unicode map, whose glyphs are images or, in practice, embedded."""
+    pdfium_c.FPDF_SetSystemFontInfo(None)
+
+
 def _open_pdfium(data: bytes, path: str, password: str | None) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data, password=password)

@@ -4,6 +4,9 @@ sample plan PDF and on the other corpus documents rendered to PDF."""
 
 from __future__ import annotations
 
+import multiprocessing
+import subprocess
+
 import pypdfium2 as pdfium
 import pytest
 
@@ -111,3 +114,61 @@ def test_sample_pdfs_read_by_object_like_glyphs(path, monkeypatch):
     by_object = read_source(path).lines
     monkeypatch.setattr(pdf, "_page_text", lambda handle, count: None)
     assert read_source(path).lines == by_object
+
+
+def _read_in_worker(paths, conn) -> None:
+    from zhenggai.batch import set_up_worker
+    from zhenggai.extract import read_source
+
+    set_up_worker()
+    conn.send(([read_source(path).lines for path in paths], _first_han_box(PLAN_PDF)))
+    conn.close()
+
+
+def _first_han_box(path) -> tuple[float, ...]:
+    with pdfium.PdfDocument(path) as document:
+        page = document[0]
+        textpage = page.get_textpage()
+        han = next(k for k in range(textpage.count_chars()) if "\u4e00" <= chr(pdfium.raw.FPDFText_GetUnicode(textpage, k)) <= "\u9fff")
+        box = textpage.get_charbox(han)
+        textpage.close()
+        page.close()
+    return box
+
+
+def _chinese_fonts() -> bool:
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(listed.strip())
+
+
+def test_workers_read_the_same_without_the_machines_fonts(corpus_pdfs):
+    # A worker has PDFium ignore the machine's fonts (reading the corpus's
+    # STSong-Light, which is not embedded, then skips measuring each Chinese
+    # glyph with an installed Chinese font): the lines must not change.
+    from zhenggai.extract import read_source
+
+    paths = [PLAN_PDF, TABLE_PDF, *corpus_pdfs.values()]
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_read_in_worker, args=(paths, sender))
+    worker.start()
+    sender.close()
+    in_worker, worker_box = receiver.recv()
+    worker.join()
+    for path, worker_lines in zip(paths, in_worker):
+        lines = read_source(path).lines
+        assert [(x.page, x.line, x.text, x.ends_paragraph) for x in worker_lines] == [
+            (x.page, x.line, x.text, x.ends_paragraph) for x in lines
+        ], path.name
+        # Indents are measured from glyph boxes, which the fonts move by a
+        # fraction of a character (up to 0.14 of one on these documents).
+        assert all(
+            abs(a.indent - b.indent) < 0.25 and abs(a.right_gap - b.right_gap) < 0.25
+            for a, b in zip(worker_lines, lines)
+        ), path.name
+    if _chinese_fonts():
+        # The worker's PDFium did not measure with the installed font.
+        assert worker_box != _first_han_box(PLAN_PDF)
