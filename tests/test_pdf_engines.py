@@ -129,7 +129,8 @@ def _first_han_box(path) -> tuple[float, ...]:
     with pdfium.PdfDocument(path) as document:
         page = document[0]
         textpage = page.get_textpage()
-        han = next(k for k in range(textpage.count_chars()) if "\u4e00" <= chr(pdfium.raw.FPDFText_GetUnicode(textpage, k)) <= "\u9fff")
+        codes = (pdfium.raw.FPDFText_GetUnicode(textpage, k) for k in range(textpage.count_chars()))
+        han = next(k for k, code in enumerate(codes) if 0x4E00 <= code <= 0x9FFF)
         box = textpage.get_charbox(han)
         textpage.close()
         page.close()
