@@ -244,19 +244,17 @@ def test_inputs_are_hashed_without_being_read_whole(tmp_path):
     assert peak < 2**20
 
 
-def test_only_inputs_out_holds_are_hashed_to_plan_and_error_rows_keep_their_hash(tmp_path, monkeypatch):
+def test_only_inputs_out_holds_are_hashed_to_plan_and_error_rows_keep_their_hash(
+    tmp_path, nothing_settled, hashed_in_parent
+):
     # A first run over thousands of files must not read each one in the
     # parent, serially, before converting; the worker hashes what it reads.
     # No file counts as settled, so that none is known by its stat
     # (test_rerun_reads_no_input_whose_stat_is_unchanged).
-    monkeypatch.setattr(zhenggai.output.dataset, "RACY_NS", 2**62)
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
     shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
     (inputs / "broken.pdf").write_bytes(b"%PDF-1.4 cut short")
-    hashed_in_parent: list[str] = []
-    real_sha256 = zhenggai.batch.file_sha256
-    monkeypatch.setattr(zhenggai.batch, "file_sha256", lambda path: hashed_in_parent.append(path.name) or real_sha256(path))
     assert extract(inputs, "-o", out, "--jobs", 1) == 1
     assert hashed_in_parent == []
     rows = documents(out)
@@ -423,6 +421,13 @@ def settled(monkeypatch) -> None:
     monkeypatch.setattr(zhenggai.output.dataset, "RACY_NS", 0)
 
 
+@pytest.fixture
+def nothing_settled(monkeypatch) -> None:
+    """No file counts as settled, however long ago it was written: none is
+    memoized, so every re-run hashes what OUT holds."""
+    monkeypatch.setattr(zhenggai.output.dataset, "RACY_NS", 2**62)
+
+
 def hash_memo(out: Path) -> dict[str, list]:
     """Input file name -> [size, mtime_ns, ctime_ns, inode, sha256] (none
     written while there is nothing to memoize)."""
@@ -512,10 +517,9 @@ def test_file_replaced_while_it_is_read_is_not_memoized(tmp_path, settled, monke
     assert hash_memo(out) == {}
 
 
-def test_file_written_just_before_the_run_is_not_memoized(tmp_path, monkeypatch, hashed_in_parent):
+def test_file_written_just_before_the_run_is_not_memoized(tmp_path, nothing_settled, hashed_in_parent):
     # Within the racy margin a second change could keep the stat the first
     # one gave; such a file is hashed again by the next run.
-    monkeypatch.setattr(zhenggai.output.dataset, "RACY_NS", 2**62)
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
     shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
