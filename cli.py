@@ -16,7 +16,6 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
 
 from tqdm import tqdm
 
@@ -306,25 +305,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"zhenggai: error: {exc}", file=sys.stderr)
         return 2
     return 2
-
-
-def console() -> NoReturn:
-    """The ``zhenggai`` command: :func:`main`, then exit without the
-    interpreter's teardown. Freeing one by one every object of the loaded
-    libraries and vocabularies took 0.2-0.3 s, a quarter of a re-run with
-    nothing to do. Nothing is lost by it: what a command writes is closed
-    and synced, its worker processes stopped and its temporary files
-    removed before main returns. An exception still exits the usual way,
-    with its traceback."""
-    code = main()
-    logging.shutdown()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: the status the interpreter gives it
-        code = 120
-    os._exit(code)
-
-
-if __name__ == "__main__":
-    console()

@@ -116,6 +116,15 @@ class DocumentOutput:
     file_stat: FileStat | None = None
 
 
+def prepare_conversion() -> None:
+    """Have pyarrow make its first Arrow data from Python objects now. The
+    first such call, whatever its data, imports pandas (0.2 s here; see
+    apache/arrow#34994): a run does it while its workers convert their
+    first documents, not as the first output arrives, when a worker with
+    the next output ready would wait for it."""
+    pa.RecordBatch.from_pylist([], schema=tables.DOCUMENT_TABLES[0].schema)
+
+
 @dataclass
 class _Pending:
     """The documents received since the last commit, their rows already in

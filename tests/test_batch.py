@@ -114,7 +114,11 @@ def _misbehaving(read_source):
     return read
 
 
-def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypatch, capsys, jobs):
+    """With one worker, each failing document is held by its worker with the
+    next one behind it (the inputs go in name order): the worker that
+    replaces it must convert that one."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     for name in ("hang.txt", "greedy.txt", "crash.txt", "report.txt"):
@@ -123,7 +127,7 @@ def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypa
     limit = _address_space_mb() + 2048
     with monkeypatch.context() as patch:
         patch.setattr(zhenggai.pipeline, "read_source", _misbehaving(zhenggai.pipeline.read_source))
-        status = extract(inputs, "-o", out, "--jobs", 2, "--timeout", 1, "--max-memory", limit)
+        status = extract(inputs, "-o", out, "--jobs", jobs, "--timeout", 1, "--max-memory", limit)
     assert status == 1
     assert multiprocessing.active_children() == []  # the hung worker was killed, the others stopped
     rows = documents(out)
@@ -166,37 +170,76 @@ def test_workers_collect_garbage_rarely_and_leave_the_parent_as_it_was(tmp_path,
     assert (gc.get_threshold(), gc.get_freeze_count()) == parent
 
 
-def test_worker_gets_its_next_document_before_the_caller_handles_the_last(tmp_path, monkeypatch):
-    """The caller of imap takes its time over each output (Arrow rows,
-    the progress bar); the worker must not wait for that to start the next
-    document. Here the caller holds the first output until the second
-    document has begun: a pool that dispatched only when asked for the next
-    output would never begin it."""
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    for name in ("first.txt", "second.txt"):
-        shutil.copyfile(PROGRESS_REPORT, inputs / name)
-    begun = tmp_path / "begun"
+def _marking_begun(monkeypatch, begun: Path, seconds: float = 0.0) -> None:
+    """Have each document touch ``begun / its name`` as its worker begins
+    it, then take ``seconds`` longer."""
     begun.mkdir()
     read_source = zhenggai.pipeline.read_source
 
     def read(path, **kwargs):
         (begun / path.name).touch()
+        time.sleep(seconds)
         return read_source(path, **kwargs)
 
     monkeypatch.setattr(zhenggai.pipeline, "read_source", read)
-    converter = zhenggai.batch.Converter()
+
+
+def _wait_for(path: Path, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return path.exists()
+
+
+def _report_copies(folder: Path, *names: str) -> Path:
+    folder.mkdir()
+    for name in names:
+        shutil.copyfile(PROGRESS_REPORT, folder / name)
+    return folder
+
+
+def test_workers_begin_before_the_first_output_is_asked_for(tmp_path, monkeypatch):
+    """run() sets itself up (pyarrow's first conversion) while the workers
+    convert their first documents: imap must hand them out when called."""
+    inputs = _report_copies(tmp_path / "in", "first.txt")
+    _marking_begun(monkeypatch, tmp_path / "begun")
     with zhenggai.output.dataset.Dataset(tmp_path / "out") as dataset:
         work = zhenggai.batch.plan(zhenggai.batch.collect_inputs([inputs]), dataset)
-        with zhenggai.batch.WorkerPool(1, zhenggai.batch.Limits(), converter) as pool:
+        with zhenggai.batch.WorkerPool(1, zhenggai.batch.Limits(), zhenggai.batch.Converter()) as pool:
+            outputs = pool.imap(work.tasks)
+            assert _wait_for(tmp_path / "begun" / "first.txt")
+            assert [output.row["path"] for output in outputs] == [str(inputs / "first.txt")]
+
+
+def test_worker_holds_its_next_document_while_the_caller_holds_an_output(tmp_path, monkeypatch):
+    """A worker must not wait for the parent between documents: neither for
+    the caller of imap taking its time over an output (Arrow rows, the
+    progress bar, a commit) nor for the parent to take its output and send
+    another. Here the caller holds the first output until the third
+    document has begun: only a worker holding its next document while it
+    converts one gets there."""
+    inputs = _report_copies(tmp_path / "in", "first.txt", "second.txt", "third.txt")
+    _marking_begun(monkeypatch, tmp_path / "begun")
+    with zhenggai.output.dataset.Dataset(tmp_path / "out") as dataset:
+        work = zhenggai.batch.plan(zhenggai.batch.collect_inputs([inputs]), dataset)
+        with zhenggai.batch.WorkerPool(1, zhenggai.batch.Limits(), zhenggai.batch.Converter()) as pool:
             outputs = pool.imap(work.tasks)
             first = next(outputs)
-            deadline = time.monotonic() + 60
-            while not (begun / "second.txt").exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert (begun / "second.txt").exists()
-            second = next(outputs)
-    assert [first.row["path"], second.row["path"]] == [str(inputs / "first.txt"), str(inputs / "second.txt")]
+            assert _wait_for(tmp_path / "begun" / "third.txt")
+            rest = list(outputs)
+    assert [output.row["path"] for output in [first, *rest]] == [str(inputs / name) for name in ("first.txt", "second.txt", "third.txt")]
+    assert all(output.row["error_code"] is None for output in [first, *rest])
+
+
+def test_held_document_is_timed_from_when_its_worker_begins_it(tmp_path, monkeypatch):
+    """The second document is handed to the worker as the first begins; its
+    time limit must count from when the worker gets to it. Each takes 1.2 s
+    of the 2 s allowed: counted from when it was handed out, the second's
+    time would be up 0.8 s into it."""
+    inputs = _report_copies(tmp_path / "in", "first.txt", "second.txt")
+    _marking_begun(monkeypatch, tmp_path / "begun", seconds=1.2)
+    assert extract(inputs, "-o", tmp_path / "out", "--jobs", 1, "--timeout", 2) == 0
+    assert {name: row["error_code"] for name, row in documents(tmp_path / "out").items()} == {"first.txt": None, "second.txt": None}
 
 
 def test_largest_files_are_converted_first(tmp_path):
@@ -314,7 +357,7 @@ def test_fifo_and_device_given_as_inputs_are_error_rows(tmp_path):
     os.mkfifo(fifo)
     shutil.copyfile(PROGRESS_REPORT, tmp_path / "a.txt")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "zhenggai.cli", "extract", fifo, "/dev/zero", tmp_path / "a.txt", "-o", out, "-q"]
+    command = [sys.executable, "-m", "zhenggai", "extract", fifo, "/dev/zero", tmp_path / "a.txt", "-o", out, "-q"]
     for _ in range(2):  # the first run, and a re-run that hashes what OUT holds
         done = subprocess.run([*map(str, command), "--timeout", "5"], capture_output=True, text=True, timeout=120)
         assert done.returncode == 1, done.stderr
@@ -852,7 +895,7 @@ def consistent(out: Path) -> None:
 def test_run_killed_midway_finishes_to_the_clean_output(clean_run, tmp_path):
     inputs, clean = clean_run
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "zhenggai.cli", "extract", str(inputs), "-o", str(out), "-q", "--jobs", "2", "--part-size", "1"]
+    command = [sys.executable, "-m", "zhenggai", "extract", str(inputs), "-o", str(out), "-q", "--jobs", "2", "--part-size", "1"]
     run = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while len(list((out / "documents").glob("*.parquet"))) < 3 and run.poll() is None:
