@@ -10,6 +10,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -343,10 +344,47 @@ def test_file_names_that_are_not_utf8_are_rows_like_any_other(tmp_path, capsys):
         ("规划/方案.pdf".encode(), "规划/方案.pdf"),
         ("方案.pdf".encode("gbk"), r"\xb7\xbd\xb0\xb8.pdf"),
         (b"a\\b.txt", "a\\b.txt"),
+        (b"a\\xFF.txt", "a\\xFF.txt"),  # not how path_text writes a byte
+        # Read as escapes: written with the backslashes doubled.
+        (b"a\\xff.txt", r"a\\xff.txt"),
+        (b"a\\\\b.txt", r"a\\\\b.txt"),
+        # An escaped path's own backslashes are doubled.
+        (b"a\\b\xff.txt", r"a\\b\xff.txt"),
     ],
 )
 def test_path_text_is_the_name_or_its_bytes_escaped(raw, text):
     assert path_text(Path(os.fsdecode(raw))) == text
+
+
+def _unescaped(text: str) -> bytes:
+    """The path bytes path_text wrote as ``text``."""
+    if not re.search(r"\\(?:x[0-9a-f]{2}|\\)", text):
+        return text.encode("utf-8")
+    return re.sub(rb"\\(x[0-9a-f]{2}|\\)", lambda m: b"\\" if m[1] == b"\\" else bytes([int(m[1][1:], 16)]), text.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"plan.pdf", b"a\\xff.txt", b"a\xff.txt", b"a\\\xff.txt", b"a\\\\xff.txt", b"a\\\\.txt", b"a\\.txt",
+     b"a\\x4.txt", "方案\\x41.pdf".encode(), "方案.pdf".encode("gbk"), b"\\xc2\xb3"],
+)
+def test_path_text_can_be_read_back_to_the_path(raw):
+    """One text per path: the text tells the bytes again (where two
+    paths had one text, one's rows replaced the other's)."""
+    assert _unescaped(path_text(Path(os.fsdecode(raw)))) == raw
+
+
+def test_file_named_like_an_escaped_name_keeps_its_own_row(tmp_path):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a\\xff.txt")
+    shutil.copyfile(CORPUS_FILES["001_1a813f0647d051a8"], inputs / os.fsdecode(b"a\xff.txt"))
+    assert extract(inputs, "-o", out, "--jobs", 1) == 0
+    first = {row["path"]: row["doc_id"] for row in pq.read_table(out / "documents").to_pylist()}
+    assert len(first) == 2
+    assert extract(inputs, "-o", out, "--jobs", 1) == 0
+    assert {row["path"]: row["doc_id"] for row in pq.read_table(out / "documents").to_pylist()} == first
+    assert len(list((out / "json").rglob("*.json"))) == 2
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="needs a FIFO and /dev/zero")
