@@ -93,11 +93,14 @@ def extractor_version() -> str:
 
 def collect_inputs(args: Iterable[Path]) -> list[tuple[Path, str]]:
     """(path, name relative to the argument that named it) for every input,
-    each path once."""
+    each path once. In a directory, every entry with a document's suffix
+    that is not a directory is an input: a link to nothing, a FIFO or a
+    device there gets its error row, as when named on the command line,
+    rather than being passed over without a word."""
     found: dict[str, tuple[Path, str]] = {}
     for arg in args:
         if arg.is_dir():
-            for path in sorted(p for p in arg.rglob("*") if p.is_file()):
+            for path in sorted(p for p in arg.rglob("*") if not p.is_dir()):
                 rel = path.relative_to(arg)
                 if path.suffix.lower() in DOCUMENT_SUFFIXES and not any(part.startswith(".") for part in rel.parts):
                     found.setdefault(str(path), (path, path_text(rel.as_posix())))

@@ -404,6 +404,25 @@ def test_fifo_and_device_given_as_inputs_are_error_rows(tmp_path):
     assert (rows["pipe.pdf"]["error_code"], rows["zero"]["error_code"], rows["a.txt"]["status"]) == ("not_a_file", "not_a_file", "ok")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO")
+def test_fifo_and_dangling_link_in_a_folder_are_error_rows(tmp_path):
+    """Inside a walked folder too: they were passed over without a word."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    os.mkfifo(inputs / "pipe.pdf")
+    (inputs / "gone.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    os.mkfifo(inputs / "notes.md")  # not a document's suffix: not an input
+    shutil.copyfile(PROGRESS_REPORT, inputs / "a.txt")
+    out = tmp_path / "out"
+    assert extract(inputs, "-o", out, "--jobs", 1) == 1
+    rows = documents(out)
+    assert {name: (row["status"], row["error_code"]) for name, row in rows.items()} == {
+        "pipe.pdf": ("error", "not_a_file"),
+        "gone.pdf": ("error", "file_not_found"),
+        "a.txt": ("ok", None),
+    }
+
+
 LONG = "关于印发新疆维吾尔自治区贯彻落实第二轮中央生态环境保护督察报告整改方案的通知" * 3
 
 
