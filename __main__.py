@@ -29,6 +29,10 @@ def console() -> NoReturn:
     synced, its worker processes stopped and its temporary files removed
     before main returns. An exception still exits the usual way, with its
     traceback."""
+    # numpy (which pyarrow imports) starts OpenBLAS's threads, which spin
+    # for a while, 0.1 s of CPU a command: nothing here multiplies
+    # matrices. Set before numpy is imported, or it has no effect.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     gc.disable()
     from .cli import main
 

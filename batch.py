@@ -8,9 +8,10 @@ task and breaks when a worker dies), the memory limit must be set inside
 each worker (RLIMIT_AS), a worker must die with the parent when the parent
 is killed (PR_SET_PDEATHSIG), and the parent starts no threads of its own
 so that forking a replacement worker is safe (pebble manages its pool from
-threads). The libraries' threads in the parent, numpy's OpenBLAS pool and
-pyarrow's jemalloc background thread, are stopped or quiesced around a
-fork by those libraries' own pthread_atfork handlers.
+threads). The libraries' threads in the parent, numpy's OpenBLAS pool
+(which the command does not start: __main__.py) and pyarrow's jemalloc
+background thread, are stopped or quiesced around a fork by those
+libraries' own pthread_atfork handlers.
 The parent hands each worker a document and, while enough are left for
 every worker, the one after it (so that a worker never waits for the parent
 between documents), and waits on the workers' pipes and process sentinels

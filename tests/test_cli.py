@@ -255,6 +255,30 @@ def test_command_collects_garbage_once_its_modules_are_loaded():
     assert (run.returncode, run.stdout) == (0, "True True\n")
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="OpenBLAS starts no threads of its own on one core")
+def test_command_starts_no_openblas_threads_unless_asked(tmp_path):
+    """numpy's OpenBLAS threads spin at start-up (0.1 s of CPU a command)
+    and the command has no use for them; a user's own setting stands. The
+    probe runs the command on an empty folder and counts the process's
+    threads as it exits."""
+    probe = (
+        "import os, sys\n"
+        "exit = os._exit\n"
+        "os._exit = lambda code: (print(len(os.listdir('/proc/self/task')), flush=True), exit(code))\n"
+        f"sys.argv = ['zhenggai', 'extract', {str(tmp_path)!r}, '-o', {str(tmp_path / 'out')!r}]\n"
+        "from zhenggai.__main__ import console\n"
+        "console()\n"
+    )
+
+    def threads(**env: str) -> int:
+        environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"} | env
+        run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=environ)
+        assert run.returncode == 2, run.stderr  # no input documents found
+        return int(run.stdout)
+
+    assert threads() < threads(OPENBLAS_NUM_THREADS="2")
+
+
 @pytest.mark.parametrize(
     "args, status, stdout_has, stderr_has",
     [
