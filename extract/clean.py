@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from itertools import chain
@@ -395,8 +395,16 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
         if i in table_at:
             blocks.append((None, _join(prose, settings, label_start)))
             prose = []
+            joined: set[int] = set()
             for cell in source.tables[table_at[i]].cells:
                 cell_lines = [kept[j] for j in cell.lines if j in kept]
+                if joined.intersection(cell.lines):
+                    # A cell merged down over several rows is each row's
+                    # (the PDF reader gives them its lines): its text is
+                    # written again, from copies of the character map that
+                    # joining and repairs extend in place.
+                    cell_lines = [replace(line, runs=[list(run) for run in line.runs]) for line in cell_lines]
+                joined.update(cell.lines)
                 blocks.append(((table_at[i], cell.row, cell.col), _join(cell_lines, settings, label_start)))
         elif i in kept and i not in in_table:
             prose.append(kept[i])
@@ -436,7 +444,7 @@ def clean(source: SourceText, settings: CleanSettings = CleanSettings()) -> Clea
         page_count=source.page_count,
         warnings=warnings,
         tables=[CleanTable(cells[k]) for k in sorted(cells)],
-        removed=removed,
+        removed=list(dict.fromkeys(removed)),  # a repeated cell's repairs are listed once
     )
     for at, sentence in duplicate_offsets:
         warnings.append(

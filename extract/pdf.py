@@ -26,7 +26,9 @@ table cell's lines are measured from the cell's own text edges.
 A table continued on the next page (the page's first table, with the same
 columns as the previous page's last table) is joined to it: a first row
 equal to the header is a repeated header and dropped; a first row whose
-first cell is empty continues the row the page break split.
+first cell is empty continues the row the page break split. A cell merged
+down over several rows below the header is each of those rows' cell (they
+share its lines), as Word tables give it.
 
 Pages without a text layer (an image and no text) and pages whose fonts
 have no Unicode map are read by OCR when the OCR extra is installed
@@ -65,6 +67,9 @@ _EOF_MARKER, _TRAILER_WINDOW = b"%%EOF", 1024
 MIN_RULE_LENGTH = 3.0
 # Tables on consecutive pages with column edges this close (points) are one.
 COLUMN_TOLERANCE = 2.0
+# A cell reaches into a later row when its bottom is this far (points)
+# below that row's top; rows that only touch share a ruled line.
+MERGE_TOLERANCE = 1.0
 # A page whose glyphs are mostly unmapped has unreadable text.
 UNMAPPED_SHARE = 0.5
 
@@ -79,6 +84,9 @@ class _Table:
 
     columns: list[float]  # left edges of the header row's cells
     rows: list[list[list[TextLine] | None]]
+    # (row, column) of a position covered by a cell merged down from an
+    # earlier row of the same column: that row.
+    merged_from: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -582,7 +590,7 @@ def _plumber_page(page) -> _Page:
                 cells.append(group_lines([glyphs[i] for i in members]))
             rows.append(cells)
         columns = [bbox[0] for bbox in found.rows[0].cells if bbox is not None] if found.rows else []
-        tables.append(_Table(columns, rows))
+        tables.append(_Table(columns, rows, _merged_down(found.rows)))
     has_image = bool(page.images)
     return _Page(
         lines=group_lines([g for i, g in enumerate(glyphs) if i not in inside]),
@@ -591,6 +599,24 @@ def _plumber_page(page) -> _Page:
         glyphs=sum(1 for g in glyphs if not g.text.isspace()),
         unmapped=sum(g.unmapped for g in glyphs),
     )
+
+
+def _merged_down(rows) -> dict[tuple[int, int], int]:
+    """Positions of pdfplumber's table rows that no cell starts at, covered
+    by a cell of an earlier row in the same column that reaches below the
+    position's row top: one 责任单位 printed once for several issues. (A
+    position right of a cell merged across columns is covered from the
+    left and stays empty.)"""
+    merged: dict[tuple[int, int], int] = {}
+    for r, row in enumerate(rows):
+        top = row.bbox[1]
+        for c, bbox in enumerate(row.cells):
+            if bbox is not None:
+                continue
+            above = next((k for k in range(r - 1, -1, -1) if rows[k].cells[c] is not None), None)
+            if above is not None and rows[above].cells[c][3] > top + MERGE_TOLERANCE:
+                merged[(r, c)] = above
+    return merged
 
 
 def _center_in(g: Piece, bbox: tuple[float, float, float, float]) -> bool:
@@ -699,16 +725,26 @@ def _join_tables(pages: list[_Page]) -> list[_LogicalTable]:
             rows = [[list(cell or []) for cell in row] for row in table.rows]
             if k == 0 and open_table is not None and _same_columns(open_table.columns, table.columns):
                 current = open_table
-                if rows and [_cell_text(c) for c in rows[0]] == current.header:
+                header_rows = 1 if rows and [_cell_text(c) for c in rows[0]] == current.header else 0
+            else:
+                current = _LogicalTable(header=[_cell_text(c) for c in rows[0]] if rows else [], columns=table.columns)
+                tables.append(current)
+                header_rows = 1
+            # A cell merged down over later rows is each row's value, as
+            # Word gives it (the rows share its lines); never a header's.
+            for (r, c), above in table.merged_from.items():
+                if above >= header_rows:
+                    rows[r][c] = rows[above][c]
+            if current is open_table:
+                if header_rows:
                     current.dropped.extend(line for cell in rows[0] for line in cell)
                     rows = rows[1:]
                 last = current.rows[-1] if current.rows else None
                 if rows and last is not None and not rows[0][0] and len(rows[0]) == len(last):
+                    # New lists: a cell's list may be shared with the rows
+                    # it is merged down over.
                     for col, cell in enumerate(rows.pop(0)):
-                        last[col].extend(cell)
-            else:
-                current = _LogicalTable(header=[_cell_text(c) for c in rows[0]] if rows else [], columns=table.columns)
-                tables.append(current)
+                        last[col] = last[col] + cell
             current.rows.extend(rows)
         open_table = current if page.tables else None
     return tables

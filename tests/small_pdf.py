@@ -1,7 +1,8 @@
 """Small PDFs built in the tests: a one-page notice drawn with reportlab's
-CID font STSong-Light, and the same encrypted by pypdf (reportlab's own
-encryption leaves the CID font's strings unencrypted, so a reader that
-decrypts them loses the font's character map)."""
+CID font STSong-Light, a ruled table with merged cells, and the notice
+encrypted by pypdf (reportlab's own encryption leaves the CID font's
+strings unencrypted, so a reader that decrypts them loses the font's
+character map)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pypdf import PdfReader, PdfWriter
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 NOTICE_LINES = [
     "关于整改任务的通知",
@@ -33,6 +36,22 @@ def notice_pdf(lines: list[str] = NOTICE_LINES) -> bytes:
         pdf.drawString(60, 780 - 22 * i, line)
     pdf.showPage()
     pdf.save()
+    return buf.getvalue()
+
+
+def table_pdf(rows: list[list[str]], spans: list[tuple[tuple[int, int], tuple[int, int]]] = ()) -> bytes:
+    """A ruled table of ``rows``; each span merges the cells from its first
+    (column, row) to its last, reportlab's SPAN, text centred vertically."""
+    rl_config.invariant = 1
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cell", fontName="STSong-Light", fontSize=12, leading=16)
+    table = Table([[Paragraph(text, style) for text in row] for row in rows])
+    table.setStyle(
+        TableStyle([("GRID", (0, 0), (-1, -1), 0.8, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+                   + [("SPAN", first, last) for first, last in spans])
+    )
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf).build([table])
     return buf.getvalue()
 
 

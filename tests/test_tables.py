@@ -13,6 +13,8 @@ import pytest
 from zhenggai.parsers import load_labels
 from zhenggai.pipeline import convert
 
+from .small_pdf import table_pdf
+
 
 LABELS = load_labels()
 HEADER = ["序号", "问题", "责任单位", "验收单位", "整改目标", "整改时限", "整改措施"]
@@ -161,3 +163,66 @@ def test_unnumbered_row_is_numbered_with_a_warning(tmp_path):
     assert [(i.seq, i.label, i.problem) for i in doc.lists[0].issues] == [(1, "1", "第一个问题。"), (2, "", "没有序号的问题。")]
     assert [w.code for w in doc.warnings if w.code == "table_row_unnumbered"] == ["table_row_unnumbered"]
     assert doc.status.value == "partial"
+
+
+MERGED = [
+    ["序号", "问题", "责任单位", "验收单位", "整改时限"],
+    ["1", "第一个问题。", "自治区生态环境厅", "自治区发展改革委", "2023年底前"],
+    ["2", "第二个问题。", "", "自治区水利厅", "2024年底前"],
+    ["3", "第三个问题。", "自治区林草局", "", "长期坚持"],
+]
+
+
+def _merged_docx(rows: list[list[str]], merges: list[tuple[tuple[int, int], tuple[int, int]]]) -> bytes:
+    """_docx_table with cells merged from (row, column) to (row, column),
+    the first cell's text kept."""
+    document = docx.Document(io.BytesIO(_docx_table(rows)))
+    table = document.tables[0]
+    for (r0, c0), (r1, c1) in merges:
+        text = rows[r0][c0]
+        table.cell(r0, c0).merge(table.cell(r1, c1)).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _fields(doc) -> list[tuple[int, dict]]:
+    return [(issue.seq, issue.fields) for issue in doc.lists[0].issues]
+
+
+def test_cell_merged_down_is_each_rows_value_in_a_pdf_as_in_word(tmp_path):
+    """One 责任单位 printed once for two issues: a PDF gave it to the first
+    only, Word to both."""
+    pdf = _convert(tmp_path, table_pdf(MERGED, [((2, 1), (2, 2))]), "t.pdf")
+    word = _convert(tmp_path, _merged_docx(MERGED, [((1, 2), (2, 2))]))
+    assert _fields(pdf) == _fields(word)
+    first, second, third = pdf.lists[0].issues
+    assert second.fields["责任单位"] == "自治区生态环境厅"
+    assert [u.name for u in second.units["responsible_units"]] == ["新疆维吾尔自治区生态环境厅"]
+    # Both point at where the merged cell's text is printed.
+    assert (second.spans["责任单位"].page_start, second.spans["责任单位"].line_start) == (
+        first.spans["责任单位"].page_start,
+        first.spans["责任单位"].line_start,
+    )
+    assert pdf.status.value == "ok"
+
+
+def test_cell_merged_across_columns_is_not_copied_down(tmp_path):
+    """A cell merged across a row covers the positions right of it, not the
+    ones below the row above."""
+    pdf = _convert(tmp_path, table_pdf(MERGED, [((2, 3), (3, 3))]), "t.pdf")
+    third = pdf.lists[0].issues[2]
+    assert third.fields == {"责任单位": "自治区林草局", "整改时限": "长期坚持"}
+
+
+def test_header_merged_down_is_not_a_rows_value(tmp_path):
+    """A header of two rows (责任单位 over 牵头 and 配合, the other headers
+    merged down over both) gives its text to no row below it."""
+    rows = [
+        ["序号", "问题", "责任单位", "", "整改时限"],
+        ["", "", "牵头", "配合", ""],
+        ["1", "第一个问题。", "自治区生态环境厅", "自治区水利厅", "2023年底前"],
+    ]
+    spans = [((0, 0), (0, 1)), ((1, 0), (1, 1)), ((2, 0), (3, 0)), ((4, 0), (4, 1))]
+    pdf = _convert(tmp_path, table_pdf(rows, spans), "t.pdf")
+    assert pdf.text.count("序号") == pdf.text.count("整改时限") == 1
