@@ -10,6 +10,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import random
 import re
 import shutil
 import signal
@@ -151,6 +152,37 @@ def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypa
     assert rows["hang.txt"]["issue_count"] == rows["report.txt"]["issue_count"] == 7
     assert len(pq.read_table(out / "issues")) == 4 * 7
     assert set(before) - set(part_files(out)) == set()  # the batch held report.txt too: rewritten, not deleted
+
+
+@pytest.mark.parametrize("seed, jobs", [(1, 1), (2, 2), (3, 3)])
+def test_every_document_comes_out_once_however_many_workers_die(tmp_path, monkeypatch, seed, jobs):
+    """Workers dying one after another, a held document's own worker dying
+    too: each document comes out once, with its own outcome."""
+    rng = random.Random(seed)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    expected = {}
+    for i in range(24):
+        kind = rng.choices(["ok", "crash", "exit"], [3, 1, 1])[0]
+        name = f"{kind}{i:02d}.txt"
+        # Sizes apart, so that failures fall in mixed order.
+        (inputs / name).write_bytes(PROGRESS_REPORT.read_bytes() + b"\n" * rng.randint(0, 400))
+        expected[name] = {"ok": None, "crash": "worker_crashed", "exit": "worker_crashed"}[kind]
+    read_source = zhenggai.pipeline.read_source
+
+    def read(path, **kwargs):
+        if path.name.startswith("crash"):
+            faulthandler.disable()
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if path.name.startswith("exit"):
+            os._exit(3)
+        return read_source(path, **kwargs)
+
+    monkeypatch.setattr(zhenggai.pipeline, "read_source", read)
+    assert extract(inputs, "-o", tmp_path / "out", "--jobs", jobs) == 1
+    rows = pq.read_table(tmp_path / "out" / "documents").to_pylist()
+    assert sorted(Path(row["path"]).name for row in rows) == sorted(expected)
+    assert {Path(row["path"]).name: row["error_code"] for row in rows} == expected
 
 
 def test_workers_collect_garbage_rarely_and_leave_the_parent_as_it_was(tmp_path, monkeypatch):
