@@ -173,12 +173,12 @@ MERGED = [
 ]
 
 
-def _merged_docx(rows: list[list[str]], merges: list[tuple[tuple[int, int], tuple[int, int]]]) -> bytes:
-    """_docx_table with cells merged from (row, column) to (row, column),
-    the first cell's text kept."""
+def _merged_docx(rows: list[list[str]], spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> bytes:
+    """_docx_table with each span's cells merged, from its first (column,
+    row) to its last as table_pdf takes them, the first cell's text kept."""
     document = docx.Document(io.BytesIO(_docx_table(rows)))
     table = document.tables[0]
-    for (r0, c0), (r1, c1) in merges:
+    for (c0, r0), (c1, r1) in spans:
         text = rows[r0][c0]
         table.cell(r0, c0).merge(table.cell(r1, c1)).text = text
     buffer = io.BytesIO()
@@ -194,7 +194,7 @@ def test_cell_merged_down_is_each_rows_value_in_a_pdf_as_in_word(tmp_path):
     """One 责任单位 printed once for two issues: a PDF gave it to the first
     only, Word to both."""
     pdf = _convert(tmp_path, table_pdf(MERGED, [((2, 1), (2, 2))]), "t.pdf")
-    word = _convert(tmp_path, _merged_docx(MERGED, [((1, 2), (2, 2))]))
+    word = _convert(tmp_path, _merged_docx(MERGED, [((2, 1), (2, 2))]))
     assert _fields(pdf) == _fields(word)
     first, second, third = pdf.lists[0].issues
     assert second.fields["责任单位"] == "自治区生态环境厅"
