@@ -7,12 +7,13 @@ character map)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 from pypdf import PdfReader, PdfWriter
 from reportlab import rl_config
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
@@ -39,17 +40,15 @@ def notice_pdf(lines: list[str] = NOTICE_LINES) -> bytes:
     return buf.getvalue()
 
 
-def table_pdf(rows: list[list[str]], spans: list[tuple[tuple[int, int], tuple[int, int]]] = ()) -> bytes:
+def table_pdf(rows: list[list[str]], spans: Iterable[tuple[tuple[int, int], tuple[int, int]]] = ()) -> bytes:
     """A ruled table of ``rows``; each span merges the cells from its first
     (column, row) to its last, reportlab's SPAN, text centred vertically."""
     rl_config.invariant = 1
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("cell", fontName="STSong-Light", fontSize=12, leading=16)
     table = Table([[Paragraph(text, style) for text in row] for row in rows])
-    table.setStyle(
-        TableStyle([("GRID", (0, 0), (-1, -1), 0.8, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
-                   + [("SPAN", first, last) for first, last in spans])
-    )
+    commands = [("GRID", (0, 0), (-1, -1), 0.8, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    table.setStyle(TableStyle(commands + [("SPAN", first, last) for first, last in spans]))
     buf = io.BytesIO()
     SimpleDocTemplate(buf).build([table])
     return buf.getvalue()
