@@ -454,7 +454,6 @@ class WorkerPool:
         one to each while the queue still has one for every worker (near
         the end, a document held next could wait behind a long one while
         another worker has nothing to do)."""
-        timeout = self.limits.timeout or float("inf")
         while queue and (idle or len(held) < self.jobs):
             worker = idle.pop() if idle else self._start()
             task = queue.popleft()
@@ -462,7 +461,7 @@ class WorkerPool:
                 self._retire(worker, kill=True)
                 queue.appendleft(task)
                 continue
-            held[worker] = _Held(deque([task]), time.monotonic() + timeout)
+            held[worker] = _Held(deque([task]), time.monotonic() + self._seconds_allowed)
         for worker, holding in held.items():
             while len(queue) >= self.jobs and len(holding.tasks) < HELD_PER_WORKER:
                 task = queue.popleft()
@@ -472,6 +471,11 @@ class WorkerPool:
                     queue.appendleft(task)
                     break
                 holding.tasks.append(task)
+
+    @property
+    def _seconds_allowed(self) -> float:
+        """A document's time limit (infinite without one)."""
+        return self.limits.timeout or float("inf")
 
     @staticmethod
     def _send(worker: _Worker, task: Task) -> bool:
@@ -486,7 +490,6 @@ class WorkerPool:
         error output for its current document when it died or ran out of
         time; True when it is gone (those, or it retired), its unbegun
         documents left in ``holding``."""
-        timeout = self.limits.timeout or float("inf")
         while worker.conn.poll():
             try:
                 output, retire, done_at = worker.conn.recv()
@@ -496,7 +499,7 @@ class WorkerPool:
             outputs.append(output)
             if retire:
                 return True
-            holding.deadline = done_at + timeout
+            holding.deadline = done_at + self._seconds_allowed
             if not holding.tasks:
                 return False
         else:

@@ -162,6 +162,8 @@ def read_all(reader: str, folder: Path, processes: int = 1) -> None:
     if reader == BUILTIN_FONTS_FLOOR:
         import pypdfium2.raw
 
+        # extract.pdf.ignore_system_fonts's one call, made here: importing
+        # zhenggai would add its start-up to the floor's time.
         pypdfium2.raw.FPDF_SetSystemFontInfo(None)
     if processes == 1:
         _read_pdfs(reader, pdfs)

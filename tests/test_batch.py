@@ -81,6 +81,14 @@ def mixed_inputs(folder: Path) -> Path:
     return folder
 
 
+def _report_copies(folder: Path, *names: str) -> Path:
+    """``folder`` holding copies of the smallest corpus report under ``names``."""
+    folder.mkdir()
+    for name in names:
+        shutil.copyfile(PROGRESS_REPORT, folder / name)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def clean_run(tmp_path_factory):
     """The mixed inputs converted by one worker in one run."""
@@ -121,10 +129,7 @@ def test_hung_greedy_and_crashing_documents_become_error_rows(tmp_path, monkeypa
     """With one worker, each failing document is held by its worker with the
     next one behind it (the inputs go in name order): the worker that
     replaces it must convert that one."""
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    for name in ("hang.txt", "greedy.txt", "crash.txt", "report.txt"):
-        shutil.copyfile(PROGRESS_REPORT, inputs / name)
+    inputs = _report_copies(tmp_path / "in", "hang.txt", "greedy.txt", "crash.txt", "report.txt")
     out = tmp_path / "out"
     limit = _address_space_mb() + 2048
     with monkeypatch.context() as patch:
@@ -186,9 +191,7 @@ def test_every_document_comes_out_once_however_many_workers_die(tmp_path, monkey
 
 
 def test_workers_collect_garbage_rarely_and_leave_the_parent_as_it_was(tmp_path, monkeypatch):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copyfile(PROGRESS_REPORT, inputs / "report.txt")
+    inputs = _report_copies(tmp_path / "in", "report.txt")
     seen = tmp_path / "worker-gc.json"
     read_source = zhenggai.pipeline.read_source
 
@@ -222,13 +225,6 @@ def _wait_for(path: Path, seconds: float = 60) -> bool:
     while not path.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     return path.exists()
-
-
-def _report_copies(folder: Path, *names: str) -> Path:
-    folder.mkdir()
-    for name in names:
-        shutil.copyfile(PROGRESS_REPORT, folder / name)
-    return folder
 
 
 def test_workers_begin_before_the_first_output_is_asked_for(tmp_path, monkeypatch):
